@@ -1,0 +1,1 @@
+"""The spec pipeline: extract vendor pages, apply our overlay, merge, lint, generate."""
