@@ -1,0 +1,184 @@
+"""Rebuild the merged spec and the generated client, or check that they are current.
+
+``python -m scripts.generate [PAGE ...]``
+    Optionally extract vendor pages first, then merge the sources with the overlay, lint the
+    result (openapi-spec-validator and Redocly CLI's ``recommended`` rules), and regenerate
+    ``generated_client/ailab_api`` with openapi-python-client.
+
+``python -m scripts.generate --check``
+    Do the same into a temporary folder and fail on any difference from what is committed
+    (the drift check run by ``nox -s check_generated``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+from scripts.extract import REPO_ROOT, ExtractionError, extract
+from scripts.merge import MERGED, MergeError, build_spec, render_spec
+
+GENERATOR_CONFIG = REPO_ROOT / "openapi" / "generator-config.yaml"
+REDOCLY_CONFIG = REPO_ROOT / "redocly.yaml"
+REDOCLY = REPO_ROOT / "node_modules" / ".bin" / "redocly"
+GENERATED_PACKAGE = REPO_ROOT / "generated_client" / "ailab_api"
+PACKAGE_NAME = "ailab_api"
+
+
+class PipelineError(Exception):
+    """A pipeline step failed; the message says which and why."""
+
+
+def lint_spec(spec_path: Path) -> None:
+    """Fail unless the spec passes openapi-spec-validator and Redocly's recommended rules."""
+    try:
+        validate(yaml.safe_load(spec_path.read_text(encoding="utf-8")))
+    except OpenAPIValidationError as exc:
+        raise PipelineError(f"openapi-spec-validator: {exc.message}") from exc
+    if not REDOCLY.exists():
+        raise PipelineError(f"{REDOCLY} is missing: run `npm ci` in {REPO_ROOT}")
+    result = subprocess.run(
+        [str(REDOCLY), "lint", str(spec_path), "--config", str(REDOCLY_CONFIG)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0 or "warning" in result.stdout.lower() + result.stderr.lower():
+        raise PipelineError(f"redocly lint:\n{result.stdout}{result.stderr}")
+
+
+def generate_client(spec_path: Path, package_dir: Path) -> None:
+    """Regenerate ``package_dir`` (a bare package) from ``spec_path``, replacing it whole."""
+    env = dict(os.environ)
+    # The post hooks run the ruff of this interpreter's environment (pinned by nox).
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    with tempfile.TemporaryDirectory() as scratch:
+        output = Path(scratch) / PACKAGE_NAME
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "openapi_python_client",
+                "generate",
+                "--path",
+                str(spec_path),
+                "--config",
+                str(GENERATOR_CONFIG),
+                "--meta",
+                "none",
+                "--output-path",
+                str(output),
+                "--fail-on-warning",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise PipelineError(f"openapi-python-client:\n{result.stdout}{result.stderr}")
+        shutil.rmtree(output / ".ruff_cache", ignore_errors=True)
+        # --meta none writes no py.typed; without it mypy ignores the package's annotations.
+        (output / "py.typed").write_text("", encoding="utf-8")
+        if package_dir.exists():
+            shutil.rmtree(package_dir)
+        package_dir.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(output, package_dir)
+
+
+def build(spec_path: Path, package_dir: Path) -> None:
+    """Merge, lint and generate into the given locations."""
+    spec_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        spec_path.write_text(render_spec(build_spec()), encoding="utf-8")
+    except MergeError as exc:
+        raise PipelineError(f"merge: {exc}") from exc
+    lint_spec(spec_path)
+    generate_client(spec_path, package_dir)
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {
+        path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def drift(expected_spec: Path, expected_package: Path) -> list[str]:
+    """Unified diffs between a fresh build (the ``expected_*`` paths) and the committed files."""
+    diffs: list[str] = []
+    committed_spec = MERGED.read_text(encoding="utf-8") if MERGED.exists() else ""
+    fresh_spec = expected_spec.read_text(encoding="utf-8")
+    if committed_spec != fresh_spec:
+        diffs.append(_diff("openapi/ailabtools.yaml", committed_spec, fresh_spec))
+    fresh = _tree(expected_package)
+    committed = _tree(GENERATED_PACKAGE) if GENERATED_PACKAGE.exists() else {}
+    for name in sorted(set(fresh) | set(committed)):
+        if fresh.get(name) != committed.get(name):
+            label = f"generated_client/{PACKAGE_NAME}/{name}"
+            diffs.append(_diff(label, committed.get(name, ""), fresh.get(name, "")))
+    return diffs
+
+
+def _diff(label: str, committed: str, fresh: str) -> str:
+    lines = difflib.unified_diff(
+        committed.splitlines(keepends=True),
+        fresh.splitlines(keepends=True),
+        fromfile=f"committed/{label}",
+        tofile=f"regenerated/{label}",
+    )
+    return "".join(lines) or f"{label}: differs\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description="Rebuild or check the spec and the client.")
+    parser.add_argument("pages", nargs="*", help="vendor pages (files or URLs) to extract first")
+    parser.add_argument("--check", action="store_true", help="fail if committed files are stale")
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            if args.pages:
+                parser.error("--check takes no pages: it checks the committed sources")
+            with tempfile.TemporaryDirectory() as scratch:
+                spec = Path(scratch) / "ailabtools.yaml"
+                package = Path(scratch) / PACKAGE_NAME
+                build(spec, package)
+                diffs = drift(spec, package)
+            if diffs:
+                sys.stdout.write("".join(diffs))
+                print(
+                    f"error: {len(diffs)} committed file(s) differ from a fresh build. "
+                    "Run `nox -s generate` and commit the result.",
+                    file=sys.stderr,
+                )
+                return 1
+            print("generated files are up to date")
+            return 0
+        for location in args.pages:
+            for path in extract(location):
+                print(f"extracted {path.relative_to(REPO_ROOT)}")
+        build(MERGED, GENERATED_PACKAGE)
+        print(
+            f"wrote {MERGED.relative_to(REPO_ROOT)} and {GENERATED_PACKAGE.relative_to(REPO_ROOT)}/"
+        )
+        return 0
+    except (PipelineError, ExtractionError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
