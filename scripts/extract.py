@@ -46,7 +46,7 @@ _FENCE = re.compile(
 )
 # An HTML code element marked as YAML, as rendered documentation sites emit it.
 _HTML_CODE = re.compile(
-    r"<code[^>]*class=\"[^\"]*language-ya?ml[^\"]*\"[^>]*>(?P<body>.*?)</code>",
+    r"<code[^>]*class=[\"'][^\"']*language-ya?ml[^\"']*[\"'][^>]*>(?P<body>.*?)</code>",
     re.DOTALL | re.IGNORECASE,
 )
 _TAG = re.compile(r"<[^>]+>")
@@ -79,6 +79,8 @@ def read_page(location: str) -> str:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ExtractionError(f"cannot read {location}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ExtractionError(f"cannot read {location}: not UTF-8 text ({exc.reason})") from exc
 
 
 def _candidate_blocks(page: str) -> list[str]:
@@ -124,8 +126,8 @@ def find_sources(page: str, name: str | None = None) -> list[ExtractedSource]:
 
 
 def page_title(page: str) -> str | None:
-    """The page's first Markdown heading, used as a readable provenance label."""
-    match = _TITLE.search(page)
+    """The page's first Markdown heading outside code blocks: a readable provenance label."""
+    match = _TITLE.search(_FENCE.sub("", page))
     return match.group("title") if match else None
 
 
@@ -134,11 +136,18 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's exact bytes (no newline translation)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def load_manifest(path: Path = MANIFEST) -> dict[str, dict[str, Any]]:
     """Read the source manifest: file name -> provenance record."""
     if not path.exists():
         return {}
     data = load_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise ExtractionError(f"{path}: expected a mapping with a 'sources' key")
     sources = data.get("sources") or {}
     if not isinstance(sources, dict):
         raise ExtractionError(f"{path}: 'sources' must be a mapping of file name to record")
@@ -181,7 +190,7 @@ def extract(
                 "hand-written entry from openapi/sources.yaml first, then extract again."
             )
         target = sources_dir / source.name
-        target.write_text(source.text, encoding="utf-8")
+        target.write_bytes(source.text.encode("utf-8"))
         entries[source.name] = {
             "kind": "extracted",
             "page": page_title(page) or _provenance(location),

@@ -19,7 +19,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from scripts.extract import MANIFEST, REPO_ROOT, SOURCES_DIR, load_manifest, sha256_text
+import yaml
+
+from scripts.extract import (
+    MANIFEST,
+    REPO_ROOT,
+    SOURCES_DIR,
+    ExtractionError,
+    load_manifest,
+    sha256_file,
+)
 from scripts.overlay import OverlayError, apply_overlay
 from scripts.yamlio import dump_yaml, load_yaml
 
@@ -81,7 +90,10 @@ def load_sources(
     sources_dir: Path = SOURCES_DIR, manifest: Path = MANIFEST
 ) -> list[tuple[str, dict[str, Any]]]:
     """Load every source listed in the manifest, verifying the extracted ones."""
-    entries = load_manifest(manifest)
+    try:
+        entries = load_manifest(manifest)
+    except (ExtractionError, yaml.YAMLError) as exc:
+        raise MergeError(f"{manifest.name}: {exc}") from exc
     listed = set(entries)
     present = {path.name for path in sources_dir.glob("*.yaml")}
     if present - listed:
@@ -94,7 +106,7 @@ def load_sources(
         path = sources_dir / name
         record = entries[name]
         if record.get("kind") == "extracted":
-            actual = sha256_text(path.read_text(encoding="utf-8"))
+            actual = sha256_file(path)
             if actual != record.get("sha256"):
                 raise MergeError(
                     f"{name} differs from the page it was extracted from (sha256 mismatch). "
@@ -103,7 +115,10 @@ def load_sources(
                 )
         elif record.get("kind") != "hand-written":
             raise MergeError(f"{name}: kind must be 'extracted' or 'hand-written'")
-        document = load_yaml(path)
+        try:
+            document = load_yaml(path)
+        except yaml.YAMLError as exc:
+            raise MergeError(f"{name} is not valid YAML: {exc}") from exc
         if not isinstance(document, dict):
             raise MergeError(f"{name} is not an OpenAPI document")
         loaded.append((name, document))
@@ -117,6 +132,8 @@ def build_spec(
     document = _combine(load_sources(sources_dir, manifest))
     try:
         apply_overlay(document, load_yaml(overlay))
+    except yaml.YAMLError as exc:
+        raise MergeError(f"{overlay.name} is not valid YAML: {exc}") from exc
     except OverlayError as exc:
         raise MergeError(f"{overlay.name}: {exc}") from exc
     return document
