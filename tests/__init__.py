@@ -1,0 +1,1 @@
+"""Unit tests of the spec pipeline and the merged spec."""
