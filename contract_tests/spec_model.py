@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
+from openapi_schema_validator import OAS30Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "ailabtools.yaml"
 QUERY_PATH = "/api/common/query-async-task-result"
 MULTIPART = "multipart/form-data"
+_SPEC_URI = "urn:ailabtools-spec"
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,24 @@ class Spec:
         content = self.document["paths"][QUERY_PATH]["get"]["responses"]["200"]["content"]
         examples: dict[str, Any] = content["application/json"]["examples"]
         return examples
+
+    @cached_property
+    def _registry(self) -> Registry[Any]:
+        resource: Resource[Any] = Resource.from_contents(
+            self.document, default_specification=DRAFT4
+        )
+        empty: Registry[Any] = Registry()
+        return empty.with_resources([(_SPEC_URI, resource)])
+
+    def validation_errors(self, instance: Any, schema_pointer: str) -> list[str]:
+        """Errors of ``instance`` against the OpenAPI 3.0 schema at ``schema_pointer`` ('#/...')."""
+        validator = OAS30Validator(
+            {"$ref": f"{_SPEC_URI}{schema_pointer}"}, registry=self._registry
+        )
+        return [
+            f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+            for error in validator.iter_errors(instance)
+        ]
 
     def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
         """Follow a local ``$ref`` (one level), or return the node itself."""

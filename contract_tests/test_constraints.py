@@ -11,7 +11,6 @@ import json
 from typing import Any
 
 import httpx
-import jsonschema
 import pytest
 
 from contract_tests.conftest import API_KEY
@@ -22,17 +21,7 @@ SPEC = load_spec()
 KINDS = ("out-of-range", "bad-enum", "missing-file")
 
 
-def _inline_refs(node: Any) -> Any:
-    if isinstance(node, dict):
-        if "$ref" in node:
-            return _inline_refs(SPEC.resolve(node))
-        return {key: _inline_refs(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_inline_refs(item) for item in node]
-    return node
-
-
-ENVELOPE = _inline_refs(SPEC.document["components"]["schemas"]["PublicResponseFields"])
+ENVELOPE = "#/components/schemas/PublicResponseFields"
 
 
 def _invalid_cases(operation: SubmitOperation) -> list[tuple[str, str, Any]]:
@@ -121,7 +110,7 @@ def test_invalid_input_is_rejected_with_the_envelope(
     assert 400 <= response.status_code < 500, (kind, response.status_code, response.text)
     assert str(response.status_code) in documented
     body = response.json()
-    jsonschema.validate(body, ENVELOPE)
+    assert SPEC.validation_errors(body, ENVELOPE) == []
     assert body["error_detail"]["code"]
     violations = json.loads(response.headers["sl-violations"])
     assert any(field in json.dumps(v["location"]) or field in v["message"] for v in violations)
@@ -133,7 +122,7 @@ def test_missing_api_key_is_rejected_with_the_envelope(prism_url: str) -> None:
     )
     assert response.status_code == 401
     body = response.json()
-    jsonschema.validate(body, ENVELOPE)
+    assert SPEC.validation_errors(body, ENVELOPE) == []
     assert body["error_detail"]["code"] in {
         "ERROR_APPLICATIONS_NOT_EXISTS",
         "ERROR_USER_NOT_EXISTS",
@@ -148,4 +137,4 @@ def test_empty_task_id_is_rejected(prism_url: str) -> None:
         timeout=10,
     )
     assert 400 <= response.status_code < 500
-    jsonschema.validate(response.json(), ENVELOPE)
+    assert SPEC.validation_errors(response.json(), ENVELOPE) == []

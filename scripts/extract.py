@@ -131,11 +131,6 @@ def page_title(page: str) -> str | None:
     return match.group("title") if match else None
 
 
-def sha256_text(text: str) -> str:
-    """Hex SHA-256 of a source's UTF-8 bytes."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def sha256_file(path: Path) -> str:
     """Hex SHA-256 of a file's exact bytes (no newline translation)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -195,7 +190,7 @@ def extract(
             "kind": "extracted",
             "page": page_title(page) or _provenance(location),
             "location": _provenance(location),
-            "sha256": sha256_text(source.text),
+            "sha256": sha256_file(target),
         }
         written.append(target)
     write_manifest(entries, manifest)

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import jsonpath
 import pytest
-import yaml
-from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate as validate_openapi
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "ailabtools.yaml"
-SPEC_URI = "urn:ailabtools-spec"
+from contract_tests.spec_model import Spec, load_spec
+
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 OPERATION_IDS = {
@@ -69,10 +64,12 @@ SKIN_FLAGS = [
 
 
 @functools.cache
+def loaded() -> Spec:
+    return load_spec()
+
+
 def spec() -> dict[str, Any]:
-    document = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-    assert isinstance(document, dict)
-    return document
+    return loaded().document
 
 
 def pointer_part(key: str) -> str:
@@ -147,20 +144,9 @@ def query_examples() -> dict[str, Any]:
     return examples
 
 
-@functools.cache
-def registry() -> Registry[Any]:
-    resource: Resource[Any] = Resource.from_contents(spec(), default_specification=DRAFT4)
-    empty: Registry[Any] = Registry()
-    return empty.with_resources([(SPEC_URI, resource)])
-
-
 def schema_errors(schema_pointer: str, instance: Any) -> list[str]:
     """Validation errors of ``instance`` against the OpenAPI 3.0 schema at ``schema_pointer``."""
-    validator = OAS30Validator({"$ref": f"{SPEC_URI}{schema_pointer}"}, registry=registry())
-    return [
-        f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
-        for error in validator.iter_errors(instance)
-    ]
+    return loaded().validation_errors(instance, schema_pointer)
 
 
 class NamedExample(NamedTuple):
