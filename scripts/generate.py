@@ -2,8 +2,9 @@
 
 ``python -m scripts.generate [PAGE ...]``
     Optionally extract vendor pages first, then merge the sources with the overlay, lint the
-    result (openapi-spec-validator and Redocly CLI's ``recommended`` rules), and regenerate
-    ``generated_client/ailab_api`` with openapi-python-client.
+    result (openapi-spec-validator and Redocly CLI's ``recommended`` rules), regenerate
+    ``generated_client/ailab_api`` with openapi-python-client, and compile the per-operation
+    facts into ``wrapper/ailab/operations.py`` (scripts/wrapper_codegen.py).
 
 ``python -m scripts.generate --check``
     Do the same into a temporary folder and fail on any difference from what is committed
@@ -29,6 +30,7 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from scripts.extract import REPO_ROOT, ExtractionError, extract
 from scripts.merge import MERGED, MergeError, build_spec, render_spec
+from scripts.wrapper_codegen import OPERATIONS_MODULE, CodegenError, build_operations_module
 
 GENERATOR_CONFIG = REPO_ROOT / "openapi" / "generator-config.yaml"
 REDOCLY_CONFIG = REPO_ROOT / "redocly.yaml"
@@ -106,7 +108,7 @@ def generate_client(spec_path: Path, package_dir: Path) -> None:
         shutil.copytree(output, package_dir)
 
 
-def build(spec_path: Path, package_dir: Path) -> None:
+def build(spec_path: Path, package_dir: Path, operations_path: Path) -> None:
     """Merge, lint and generate into the given locations."""
     spec_path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -116,6 +118,11 @@ def build(spec_path: Path, package_dir: Path) -> None:
     spec_path.write_text(render_spec(document), encoding="utf-8")
     lint_spec(document, spec_path)
     generate_client(spec_path, package_dir)
+    try:
+        source = build_operations_module(document, OPERATIONS_MODULE)
+    except CodegenError as exc:
+        raise PipelineError(f"wrapper codegen: {exc}") from exc
+    operations_path.write_text(source, encoding="utf-8")
 
 
 def _tree(root: Path) -> dict[str, str]:
@@ -126,7 +133,7 @@ def _tree(root: Path) -> dict[str, str]:
     }
 
 
-def drift(expected_spec: Path, expected_package: Path) -> list[str]:
+def drift(expected_spec: Path, expected_package: Path, expected_operations: Path) -> list[str]:
     """Unified diffs between a fresh build (the ``expected_*`` paths) and the committed files."""
     diffs: list[str] = []
     committed_spec = MERGED.read_text(encoding="utf-8") if MERGED.exists() else ""
@@ -139,6 +146,12 @@ def drift(expected_spec: Path, expected_package: Path) -> list[str]:
         if fresh.get(name) != committed.get(name):
             label = f"generated_client/{PACKAGE_NAME}/{name}"
             diffs.append(_diff(label, committed.get(name, ""), fresh.get(name, "")))
+    committed_module = (
+        OPERATIONS_MODULE.read_text(encoding="utf-8") if OPERATIONS_MODULE.exists() else ""
+    )
+    fresh_module = expected_operations.read_text(encoding="utf-8")
+    if committed_module != fresh_module:
+        diffs.append(_diff("wrapper/ailab/operations.py", committed_module, fresh_module))
     return diffs
 
 
@@ -165,8 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             with tempfile.TemporaryDirectory() as scratch:
                 spec = Path(scratch) / "ailabtools.yaml"
                 package = Path(scratch) / PACKAGE_NAME
-                build(spec, package)
-                diffs = drift(spec, package)
+                module = Path(scratch) / "operations.py"
+                build(spec, package, module)
+                diffs = drift(spec, package, module)
             if diffs:
                 sys.stdout.write("".join(diffs))
                 print(
@@ -180,9 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for location in args.pages:
             for path in extract(location):
                 print(f"extracted {path.relative_to(REPO_ROOT)}")
-        build(MERGED, GENERATED_PACKAGE)
+        build(MERGED, GENERATED_PACKAGE, OPERATIONS_MODULE)
         print(
-            f"wrote {MERGED.relative_to(REPO_ROOT)} and {GENERATED_PACKAGE.relative_to(REPO_ROOT)}/"
+            f"wrote {MERGED.relative_to(REPO_ROOT)}, {GENERATED_PACKAGE.relative_to(REPO_ROOT)}/"
+            f" and {OPERATIONS_MODULE.relative_to(REPO_ROOT)}"
         )
         return 0
     except (PipelineError, ExtractionError) as exc:

@@ -1,0 +1,377 @@
+"""The two I/O loops that drive :mod:`ailab.flows`: one with httpx.Client, one with asyncio.
+
+They only perform actions (send, sleep, fetch) and translate httpx's outcomes; every decision
+about retrying, polling and errors is made by the flows, once for both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Generator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+from .downloads import Receiver
+from .envelope import Reply
+from .errors import AilabError
+from .flows import (
+    Context,
+    Fetch,
+    Fetched,
+    Finished,
+    Flow,
+    NoReply,
+    Oversize,
+    Send,
+    Sleep,
+    StatusCallback,
+    download_flow,
+    submit_flow,
+    wait_flow,
+)
+from .policy import RetryPolicy
+from .results import AsyncResult, Result, Task
+from .specs import OperationSpec, QuerySpec
+from .submission import Submission, prepare
+
+T = TypeVar("T")
+# Failures that prove the request never left this machine (safe to resend even a submit).
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+class ApiKeyAuth(httpx.Auth):
+    """Adds the API key header to API requests only (downloads are sent with ``auth=None``)."""
+
+    def __init__(self, header: str, key: str) -> None:
+        """Remember the header name and the key (never shown by ``repr``)."""
+        self._header = header
+        self._key = key
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Set the header and send."""
+        request.headers[self._header] = self._key
+        yield request
+
+    def __repr__(self) -> str:
+        return f"ApiKeyAuth(header={self._header!r}, key=<hidden>)"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A client's configuration. The key is excluded from ``repr``."""
+
+    api_key: str = field(repr=False)
+    api_key_header: str
+    base_url: str
+    timeout: float | None
+    poll_interval: float
+    wait_timeout: float
+    max_download_bytes: int
+    policy: RetryPolicy
+
+
+def _detail(exc: Exception) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _no_reply(exc: Exception) -> NoReply:
+    return NoReply(sent=not isinstance(exc, _NOT_SENT), detail=_detail(exc))
+
+
+def _headers(response: httpx.Response) -> dict[str, str]:
+    return {name.lower(): value for name, value in response.headers.items()}
+
+
+class _Engine:
+    """What both loops share: settings, the flows' context and request preparation."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        query: QuerySpec,
+        operations: Mapping[str, OperationSpec],
+        clock: Callable[[], float],
+    ) -> None:
+        self.settings = settings
+        self.operations = operations
+        self.context = Context(
+            policy=settings.policy,
+            clock=clock,
+            now=lambda: datetime.now(UTC),
+            query=query,
+            operations=operations,
+            max_download_bytes=settings.max_download_bytes,
+        )
+        self._auth = ApiKeyAuth(settings.api_key_header, settings.api_key)
+        self._timeout: httpx.Timeout | Any = (
+            httpx.Timeout(settings.timeout)
+            if settings.timeout is not None
+            else httpx.USE_CLIENT_DEFAULT
+        )
+
+    def _deadline(self, timeout: float | None = None) -> float:
+        return self.context.clock() + (self.settings.wait_timeout if timeout is None else timeout)
+
+    def _api_request(self, action: Send) -> dict[str, Any]:
+        kwargs = dict(action.request())
+        kwargs["url"] = self.settings.base_url + str(kwargs["url"])
+        return kwargs
+
+    def _download_request(
+        self, http: httpx.Client | httpx.AsyncClient, fetch: Fetch
+    ) -> httpx.Request:
+        request = http.build_request("GET", fetch.url, timeout=self._timeout)
+        # Result URLs live on storage hosts: the key must not travel there, even if the
+        # caller's own httpx client carries it as a default header.
+        request.headers.pop(self.settings.api_key_header, None)
+        return request
+
+    def _scrub(self, error: AilabError) -> AilabError:
+        """Remove the key from an error's text, should an API answer ever echo it back."""
+        key = self.settings.api_key
+        error.args = tuple(
+            arg.replace(key, "<hidden>") if isinstance(arg, str) else arg for arg in error.args
+        )
+        return error
+
+    def _wait_flow(
+        self,
+        task: Task | str,
+        operation: str | None,
+        timeout: float | None,
+        poll_interval: float | None,
+        on_status: StatusCallback | None,
+    ) -> tuple[Flow[Finished], str]:
+        task_id, name = (
+            (task.task_id, task.operation) if isinstance(task, Task) else (task, operation)
+        )
+        spec = self.spec(name) if name else None
+        flow = wait_flow(
+            task_id,
+            spec,
+            self.context,
+            timeout=self.settings.wait_timeout if timeout is None else timeout,
+            poll_interval=self.settings.poll_interval if poll_interval is None else poll_interval,
+            on_status=on_status,
+        )
+        return flow, task_id
+
+    def spec(self, operation: str) -> OperationSpec:
+        """The operation named ``operation``; raise InvalidInputError for an unknown name."""
+        from .errors import InvalidInputError  # noqa: PLC0415 - tiny, avoids a wide import list
+
+        try:
+            return self.operations[operation]
+        except KeyError:
+            known = ", ".join(self.operations)
+            raise InvalidInputError(f"unknown operation {operation!r}; known: {known}") from None
+
+
+class SyncEngine(_Engine):
+    """Drives the flows with an httpx.Client and a blocking sleep."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        query: QuerySpec,
+        operations: Mapping[str, OperationSpec],
+        *,
+        http: httpx.Client,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """Use ``http`` for every request and ``sleep`` between polls and retries."""
+        super().__init__(settings, query, operations, clock)
+        self.http = http
+        self._sleep = sleep
+
+    def run(self, flow: Flow[T]) -> T:
+        """Perform the flow's actions until it returns or raises."""
+        try:
+            action = next(flow)
+            while True:
+                if isinstance(action, Sleep):
+                    self._sleep(action.seconds)
+                    action = flow.send(None)
+                elif isinstance(action, Send):
+                    action = flow.send(self._send(action))
+                else:
+                    action = flow.send(self._fetch(action))
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        except AilabError as error:
+            raise self._scrub(error) from error.__cause__
+
+    def _send(self, action: Send) -> Reply | NoReply:
+        try:
+            response = self.http.request(
+                **self._api_request(action), auth=self._auth, timeout=self._timeout
+            )
+        except httpx.HTTPError as exc:
+            return _no_reply(exc)
+        return Reply(response.status_code, _headers(response), response.content)
+
+    def _fetch(self, fetch: Fetch) -> Reply | NoReply | Fetched | Oversize:
+        try:
+            response = self.http.send(
+                self._download_request(self.http, fetch),
+                stream=True,
+                auth=None,
+                follow_redirects=True,
+            )
+        except httpx.HTTPError as exc:
+            return _no_reply(exc)
+        receiver: Receiver | None = None
+        try:
+            receiver = Receiver(fetch, response.status_code, _headers(response))
+            for chunk in response.iter_bytes():
+                if not receiver.feed(chunk):
+                    break
+            return receiver.finish()
+        except httpx.HTTPError as exc:
+            return NoReply(sent=True, detail=_detail(exc))
+        finally:
+            response.close()
+            if receiver is not None:
+                receiver.close()
+
+    def submit(
+        self, spec: OperationSpec, images: Mapping[str, object], params: Mapping[str, object]
+    ) -> Task:
+        """Validate, then submit; return the task once its id is known."""
+        submission: Submission = prepare(spec, images, params)
+        return self.run(submit_flow(submission, self.context, self._deadline()))
+
+    def wait(
+        self,
+        task: Task | str,
+        operation: str | None = None,
+        *,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        on_status: StatusCallback | None = None,
+    ) -> Result[Any]:
+        """Poll the task until it finishes; return its result."""
+        flow, task_id = self._wait_flow(task, operation, timeout, poll_interval, on_status)
+        done = self.run(flow)
+        return Result(task_id, done.spec.name, done.urls, done.raw, done.model, downloads=self)
+
+    def download(self, url: str, *, task_id: str) -> bytes:
+        """Fetch one result file into memory."""
+        fetch = Fetch(url, None, task_id, 0, self.settings.max_download_bytes)
+        return self.run(download_flow(fetch, self.context, self._deadline())).data or b""
+
+    def save(self, url: str, path: Path, *, task_id: str, index: int) -> Path:
+        """Fetch one result file to ``path`` (a file, or a directory to name it in)."""
+        fetch = Fetch(url, path, task_id, index, self.settings.max_download_bytes)
+        saved = self.run(download_flow(fetch, self.context, self._deadline())).path
+        assert saved is not None  # noqa: S101 - a Fetch with a target always yields a path
+        return saved
+
+
+class AsyncEngine(_Engine):
+    """Drives the same flows with an httpx.AsyncClient and an awaitable sleep."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        query: QuerySpec,
+        operations: Mapping[str, OperationSpec],
+        *,
+        http: httpx.AsyncClient,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        """Use ``http`` for every request and ``sleep`` between polls and retries."""
+        super().__init__(settings, query, operations, clock)
+        self.http = http
+        self._sleep = sleep
+
+    async def run(self, flow: Flow[T]) -> T:
+        """Perform the flow's actions until it returns or raises."""
+        try:
+            action = next(flow)
+            while True:
+                if isinstance(action, Sleep):
+                    await self._sleep(action.seconds)
+                    action = flow.send(None)
+                elif isinstance(action, Send):
+                    action = flow.send(await self._send(action))
+                else:
+                    action = flow.send(await self._fetch(action))
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        except AilabError as error:
+            raise self._scrub(error) from error.__cause__
+
+    async def _send(self, action: Send) -> Reply | NoReply:
+        try:
+            response = await self.http.request(
+                **self._api_request(action), auth=self._auth, timeout=self._timeout
+            )
+        except httpx.HTTPError as exc:
+            return _no_reply(exc)
+        return Reply(response.status_code, _headers(response), response.content)
+
+    async def _fetch(self, fetch: Fetch) -> Reply | NoReply | Fetched | Oversize:
+        try:
+            response = await self.http.send(
+                self._download_request(self.http, fetch),
+                stream=True,
+                auth=None,
+                follow_redirects=True,
+            )
+        except httpx.HTTPError as exc:
+            return _no_reply(exc)
+        receiver: Receiver | None = None
+        try:
+            receiver = Receiver(fetch, response.status_code, _headers(response))
+            async for chunk in response.aiter_bytes():
+                if not receiver.feed(chunk):
+                    break
+            return receiver.finish()
+        except httpx.HTTPError as exc:
+            return NoReply(sent=True, detail=_detail(exc))
+        finally:
+            await response.aclose()
+            if receiver is not None:
+                receiver.close()
+
+    async def submit(
+        self, spec: OperationSpec, images: Mapping[str, object], params: Mapping[str, object]
+    ) -> Task:
+        """Validate (in a worker thread: it reads files), then submit."""
+        submission = await asyncio.to_thread(prepare, spec, images, params)
+        return await self.run(submit_flow(submission, self.context, self._deadline()))
+
+    async def wait(
+        self,
+        task: Task | str,
+        operation: str | None = None,
+        *,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        on_status: StatusCallback | None = None,
+    ) -> AsyncResult[Any]:
+        """Poll the task until it finishes; return its result."""
+        flow, task_id = self._wait_flow(task, operation, timeout, poll_interval, on_status)
+        done = await self.run(flow)
+        return AsyncResult(task_id, done.spec.name, done.urls, done.raw, done.model, downloads=self)
+
+    async def download(self, url: str, *, task_id: str) -> bytes:
+        """Fetch one result file into memory."""
+        fetch = Fetch(url, None, task_id, 0, self.settings.max_download_bytes)
+        return (await self.run(download_flow(fetch, self.context, self._deadline()))).data or b""
+
+    async def save(self, url: str, path: Path, *, task_id: str, index: int) -> Path:
+        """Fetch one result file to ``path`` (a file, or a directory to name it in)."""
+        fetch = Fetch(url, path, task_id, index, self.settings.max_download_bytes)
+        saved = (await self.run(download_flow(fetch, self.context, self._deadline()))).path
+        assert saved is not None  # noqa: S101 - a Fetch with a target always yields a path
+        return saved

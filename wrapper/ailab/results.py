@@ -1,0 +1,168 @@
+"""What the client hands back: submitted tasks, status changes and finished results."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
+
+from .errors import InvalidInputError
+
+M = TypeVar("M")
+
+
+@dataclass(frozen=True)
+class Task:
+    """A submitted task. Persist ``to_dict()`` to resume waiting after a restart."""
+
+    task_id: str
+    operation: str
+    submitted_at: datetime | None = None
+    request_id: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        """A JSON-safe dict that :meth:`from_dict` turns back into an equal Task."""
+        return {
+            "task_id": self.task_id,
+            "operation": self.operation,
+            "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
+            "request_id": self.request_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Task:
+        """Rebuild a Task from :meth:`to_dict` output; raise InvalidInputError if malformed."""
+        if not isinstance(data, Mapping):
+            raise InvalidInputError(
+                f"Task.from_dict: expected a mapping, got {type(data).__name__}"
+            )
+        values: dict[str, str | None] = {}
+        for key, required in (
+            ("task_id", True),
+            ("operation", True),
+            ("submitted_at", False),
+            ("request_id", False),
+        ):
+            value = data.get(key)
+            if (value is None and required) or (value is not None and not isinstance(value, str)):
+                raise InvalidInputError(f"Task.from_dict: {key}={value!r} must be a string")
+            values[key] = value
+        submitted = values["submitted_at"]
+        try:
+            when = datetime.fromisoformat(submitted) if submitted else None
+        except ValueError as exc:
+            raise InvalidInputError(
+                f"Task.from_dict: submitted_at={submitted!r} is not ISO 8601"
+            ) from exc
+        return cls(str(values["task_id"]), str(values["operation"]), when, values["request_id"])
+
+    @staticmethod
+    def now() -> datetime:
+        """The submission time stamp (UTC)."""
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """Passed to ``on_status`` whenever a task's status changes.
+
+    ``status`` is ``queued``, ``processing`` or ``completed``; ``elapsed`` counts seconds since
+    the wait began.
+    """
+
+    task_id: str
+    operation: str | None
+    status: str
+    previous: str | None
+    elapsed: float
+
+
+class Downloads(Protocol):
+    """What a Result needs from its client to fetch files."""
+
+    def download(self, url: str, *, task_id: str) -> bytes:
+        """The file's bytes."""
+        ...
+
+    def save(self, url: str, path: Path, *, task_id: str, index: int) -> Path:
+        """Write the file to ``path`` (a file or a directory); return where it went."""
+        ...
+
+
+class AsyncDownloads(Protocol):
+    """What an AsyncResult needs from its client to fetch files."""
+
+    async def download(self, url: str, *, task_id: str) -> bytes:
+        """The file's bytes."""
+        ...
+
+    async def save(self, url: str, path: Path, *, task_id: str, index: int) -> Path:
+        """Write the file to ``path`` (a file or a directory); return where it went."""
+        ...
+
+
+@dataclass(frozen=True, repr=False)
+class _ResultData(Generic[M]):
+    task_id: str
+    operation: str
+    urls: list[str]
+    raw: dict[str, Any]
+    model: M | None
+
+    @property
+    def url(self) -> str:
+        """The first result URL (valid for a limited time: download promptly)."""
+        return self.urls[0]
+
+    def __repr__(self) -> str:
+        # Result URLs are bearer links: keep them out of reprs (and so out of logs).
+        return (
+            f"{type(self).__name__}(task_id={self.task_id!r}, operation={self.operation!r}, "
+            f"urls=<{len(self.urls)} URL(s)>)"
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class Result(_ResultData[M]):
+    """A finished task: its result URLs, the raw answer and the typed generated model.
+
+    ``model`` is None when the answer carries the URLs but strays from the spec elsewhere.
+    """
+
+    downloads: Downloads = field(compare=False, kw_only=True)
+
+    def download(self, index: int = 0) -> bytes:
+        """Fetch result file ``index`` (the API key is never sent to the storage host)."""
+        return self.downloads.download(self.urls[index], task_id=self.task_id)
+
+    def save(self, path: str | os.PathLike[str], index: int = 0) -> Path:
+        """Save result file ``index`` to a file, or into a directory under a safe name."""
+        return self.downloads.save(self.urls[index], Path(path), task_id=self.task_id, index=index)
+
+    def save_all(self, directory: str | os.PathLike[str]) -> list[Path]:
+        """Save every result file into ``directory``; return the paths in URL order."""
+        return [self.save(directory, index) for index in range(len(self.urls))]
+
+
+@dataclass(frozen=True, repr=False)
+class AsyncResult(_ResultData[M]):
+    """A finished task, for AsyncClient: the same as Result with awaitable downloads."""
+
+    downloads: AsyncDownloads = field(compare=False, kw_only=True)
+
+    async def download(self, index: int = 0) -> bytes:
+        """Fetch result file ``index`` (the API key is never sent to the storage host)."""
+        return await self.downloads.download(self.urls[index], task_id=self.task_id)
+
+    async def save(self, path: str | os.PathLike[str], index: int = 0) -> Path:
+        """Save result file ``index`` to a file, or into a directory under a safe name."""
+        return await self.downloads.save(
+            self.urls[index], Path(path), task_id=self.task_id, index=index
+        )
+
+    async def save_all(self, directory: str | os.PathLike[str]) -> list[Path]:
+        """Save every result file into ``directory``; return the paths in URL order."""
+        return [await self.save(directory, index) for index in range(len(self.urls))]
