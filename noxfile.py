@@ -49,9 +49,14 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Unit tests of the spec pipeline and the merged spec (no network, no Node)."""
+    """Unit tests: the spec pipeline, the merged spec and the wrapper (no network, no Node)."""
     _install(session, "test")
-    session.run("pytest", "tests", *session.posargs)
+    session.run(
+        "pytest",
+        "tests",
+        *session.posargs,
+        env={"HYPOTHESIS_STORAGE_DIRECTORY": str(ROOT / ".nox" / "hypothesis")},
+    )
 
 
 @nox.session(python=PYTHON)
