@@ -93,7 +93,7 @@ def test_error_texts_across_failures_never_contain_the_key(
         httpx.Response(422, json={"error_msg": API_KEY, "error_code": 422}),
     ]
     for bad in answers:
-        server.handler = lambda request, bad=bad: bad  # type: ignore[misc]
+        server.handler = lambda request, bad=bad: bad
         http = httpx.Client(transport=httpx.MockTransport(server))
         client = ailab.Client(
             api_key=API_KEY, base_url=BASE_URL, http_client=http, sleep=fake_time.sleep

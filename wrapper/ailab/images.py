@@ -59,8 +59,9 @@ def _read(value: object, where: str, limit: int) -> bytes:
         try:
             with path.open("rb") as handle:
                 return handle.read(limit + 1)
-        except OSError as exc:
-            raise InvalidInputError(f"{where}: cannot read {str(path)!r}: {exc.strerror}") from exc
+        except (OSError, ValueError) as exc:  # ValueError: e.g. a NUL byte in the path
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise InvalidInputError(f"{where}: cannot read {str(path)!r}: {reason}") from exc
     read = getattr(value, "read", None)
     if read is None:
         raise InvalidInputError(

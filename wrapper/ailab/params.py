@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from enum import Enum
 
 from .errors import InvalidInputError
 from .specs import Param
@@ -24,7 +23,8 @@ def wire_value(param: Param, value: object, operation: str) -> str | int | float
     if param.kind == "choice":
         if param.enum is not None and isinstance(value, param.enum):
             value = value.value
-        if isinstance(value, bool) or value not in param.choices:
+        # Same type as the choice: 10.0 == 10 and True == 1, but neither is a filter number.
+        if not any(type(value) is type(choice) and value == choice for choice in param.choices):
             names = f" or a {param.enum.__name__} member" if param.enum is not None else ""
             allowed = ", ".join(repr(choice) for choice in param.choices)
             if len(param.choices) > 6:
@@ -35,7 +35,11 @@ def wire_value(param: Param, value: object, operation: str) -> str | int | float
     if param.kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidInputError(f"{where} must be an integer in {_range(param)}")
-    elif isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    elif (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and not math.isfinite(value))
+    ):
         raise InvalidInputError(f"{where} must be a number in {_range(param)}")
     if (param.minimum is not None and value < param.minimum) or (
         param.maximum is not None and value > param.maximum
@@ -60,8 +64,3 @@ def form_values(
     if unknown:
         raise InvalidInputError(f"{operation}: unknown argument(s) {', '.join(sorted(unknown))}")
     return form
-
-
-def enum_value(value: object) -> object:
-    """The plain value behind an enum member (for logging and messages)."""
-    return value.value if isinstance(value, Enum) else value

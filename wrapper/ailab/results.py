@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
-from .errors import InvalidInputError
+from .errors import DownloadError, InvalidInputError
 
 M = TypeVar("M")
 
@@ -104,6 +104,19 @@ class AsyncDownloads(Protocol):
         ...
 
 
+def _target(path: str | os.PathLike[str], *, directory: bool = False) -> Path:
+    """The save target; a trailing separator (or ``directory``) makes it a folder, created."""
+    text = os.fspath(path)
+    folder = directory or text.endswith(("/", os.sep))
+    target = Path(text)
+    if folder:
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DownloadError(f"cannot create the folder {text!r}: {exc.strerror}") from exc
+    return target
+
+
 @dataclass(frozen=True, repr=False)
 class _ResultData(Generic[M]):
     task_id: str
@@ -139,12 +152,19 @@ class Result(_ResultData[M]):
         return self.downloads.download(self.urls[index], task_id=self.task_id)
 
     def save(self, path: str | os.PathLike[str], index: int = 0) -> Path:
-        """Save result file ``index`` to a file, or into a directory under a safe name."""
-        return self.downloads.save(self.urls[index], Path(path), task_id=self.task_id, index=index)
+        """Save result file ``index`` to a file, or into a directory under a safe name.
+
+        ``path`` is a directory when it exists as one or ends with a path separator (then it is
+        created); otherwise it is the file to write.
+        """
+        return self.downloads.save(
+            self.urls[index], _target(path), task_id=self.task_id, index=index
+        )
 
     def save_all(self, directory: str | os.PathLike[str]) -> list[Path]:
-        """Save every result file into ``directory``; return the paths in URL order."""
-        return [self.save(directory, index) for index in range(len(self.urls))]
+        """Save every result file into ``directory`` (created if missing); return the paths."""
+        folder = _target(Path(directory), directory=True)
+        return [self.save(folder, index) for index in range(len(self.urls))]
 
 
 @dataclass(frozen=True, repr=False)
@@ -158,11 +178,12 @@ class AsyncResult(_ResultData[M]):
         return await self.downloads.download(self.urls[index], task_id=self.task_id)
 
     async def save(self, path: str | os.PathLike[str], index: int = 0) -> Path:
-        """Save result file ``index`` to a file, or into a directory under a safe name."""
+        """Save result file ``index``; see :meth:`Result.save`."""
         return await self.downloads.save(
-            self.urls[index], Path(path), task_id=self.task_id, index=index
+            self.urls[index], _target(path), task_id=self.task_id, index=index
         )
 
     async def save_all(self, directory: str | os.PathLike[str]) -> list[Path]:
-        """Save every result file into ``directory``; return the paths in URL order."""
-        return [await self.save(directory, index) for index in range(len(self.urls))]
+        """Save every result file into ``directory`` (created if missing); return the paths."""
+        folder = _target(Path(directory), directory=True)
+        return [await self.save(folder, index) for index in range(len(self.urls))]
