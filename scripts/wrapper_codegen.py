@@ -297,7 +297,9 @@ def _spec_literal(operation: Operation) -> Iterator[str]:
             f"        ImageField(name={f.wire!r}, required={f.required}, "
             f"media_types={tuple(limits['media-types'])!r}, max_bytes={limits['max-bytes']}, "
             f"min_width={limits['min-width']}, max_width={limits['max-width']}, "
-            f"min_height={limits['min-height']}, max_height={limits['max-height']}),"
+            f"min_height={limits['min-height']}, max_height={limits['max-height']}"
+            + (f", argument={f.python!r}" if f.python != f.wire else "")
+            + "),"
         )
     yield "    ),"
     yield "    params=("

@@ -11,7 +11,7 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .errors import InvalidInputError
 from .specs import ImageField
@@ -46,8 +46,22 @@ def _describe(value: object) -> str:
         return repr(os.fspath(value))
     if isinstance(value, bytes | bytearray):
         return f"<{len(value):,} bytes>"
+    if not hasattr(value, "read"):
+        return f"<{type(value).__name__}>"
     name = getattr(value, "name", None)
     return repr(name) if isinstance(name, str) else "<file object>"
+
+
+def _read_path(value: str | os.PathLike[Any], where: str, limit: int) -> bytes:
+    if isinstance(value, str) and not value:
+        raise InvalidInputError(f"{where}: the path is empty")
+    try:
+        path = Path(os.fspath(value))  # TypeError: a path-like that returns bytes
+        with path.open("rb") as handle:
+            return handle.read(limit + 1)
+    except (OSError, ValueError, TypeError) as exc:  # ValueError: e.g. a NUL byte in the path
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InvalidInputError(f"{where}: cannot read this path: {reason}") from exc
 
 
 def _read(value: object, where: str, limit: int) -> bytes:
@@ -55,25 +69,21 @@ def _read(value: object, where: str, limit: int) -> bytes:
     if isinstance(value, bytes | bytearray):
         return bytes(value)
     if isinstance(value, str | os.PathLike):
-        path = Path(os.fspath(value))
-        try:
-            with path.open("rb") as handle:
-                return handle.read(limit + 1)
-        except (OSError, ValueError) as exc:  # ValueError: e.g. a NUL byte in the path
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise InvalidInputError(f"{where}: cannot read {str(path)!r}: {reason}") from exc
+        return _read_path(value, where, limit)
     read = getattr(value, "read", None)
     if read is None:
         raise InvalidInputError(
             f"{where}: expected a path, bytes or a binary file object, got {type(value).__name__}"
         )
+    if isinstance(value, io.TextIOBase):
+        raise InvalidInputError(f"{where}: the file is open in text mode: open it with 'rb'")
     try:
         data = read(limit + 1)
     except (OSError, ValueError) as exc:
         raise InvalidInputError(f"{where}: cannot read the file object: {exc}") from exc
-    if not isinstance(data, bytes):
-        raise InvalidInputError(f"{where}: the file object is not binary: open it with mode 'rb'")
-    return data
+    if not isinstance(data, bytes | bytearray):
+        raise InvalidInputError(f"{where}: the file object is not binary: open it with 'rb'")
+    return bytes(data)
 
 
 def _probe(data: bytes) -> tuple[str | None, int, int]:
@@ -99,7 +109,7 @@ def _kind(media_type: str) -> str:
 
 def prepare_image(value: object, field: ImageField, operation: str) -> PreparedImage:
     """Read ``value`` and check its size, format and resolution; raise InvalidInputError."""
-    where = f"{operation}: {field.name}={_describe(value)}"
+    where = f"{operation}: {field.label}={_describe(value)}"
     data = _read(value, where, field.max_bytes)
     if len(data) > field.max_bytes:
         raise InvalidInputError(

@@ -139,6 +139,7 @@ SMART_BEAUTY = OperationSpec(
             max_width=4095,
             min_height=1,
             max_height=4095,
+            argument="image",
         ),
     ),
     params=(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
+from enum import Enum
 
 from .errors import InvalidInputError
 from .specs import Param
@@ -11,6 +13,26 @@ from .specs import Param
 
 def _range(param: Param) -> str:
     return f"{param.minimum:g}..{param.maximum:g}"
+
+
+def _choice(param: Param, value: object, where: str) -> str | int:
+    """One of ``param.choices``, compared by kind: 10.0 and True are not filter 10 or 1."""
+    plain = value.value if isinstance(value, Enum) else value
+    for choice in param.choices:
+        if isinstance(choice, str) and isinstance(plain, str) and plain == choice:
+            return choice
+        if (
+            isinstance(choice, int)
+            and isinstance(plain, numbers.Integral)
+            and not isinstance(plain, bool)
+            and int(plain) == choice
+        ):
+            return choice
+    names = f" or a {param.enum.__name__} member" if param.enum is not None else ""
+    allowed = ", ".join(repr(choice) for choice in param.choices)
+    if len(param.choices) > 6:  # a long run of numbers reads better as a range
+        allowed = f"{param.choices[0]!r}..{param.choices[-1]!r}"
+    raise InvalidInputError(f"{where} is not allowed; use one of {allowed}{names}")
 
 
 def wire_value(param: Param, value: object, operation: str) -> str | int | float:
@@ -21,26 +43,18 @@ def wire_value(param: Param, value: object, operation: str) -> str | int | float
             raise InvalidInputError(f"{where} must be True or False")
         return "1" if value else "0"
     if param.kind == "choice":
-        if param.enum is not None and isinstance(value, param.enum):
-            value = value.value
-        # Same type as the choice: 10.0 == 10 and True == 1, but neither is a filter number.
-        if not any(type(value) is type(choice) and value == choice for choice in param.choices):
-            names = f" or a {param.enum.__name__} member" if param.enum is not None else ""
-            allowed = ", ".join(repr(choice) for choice in param.choices)
-            if len(param.choices) > 6:
-                allowed = f"{param.choices[0]!r}..{param.choices[-1]!r}"
-            raise InvalidInputError(f"{where} is not allowed; use one of {allowed}{names}")
-        assert isinstance(value, str | int)  # noqa: S101 - narrowed by the membership test
-        return value
+        return _choice(param, value, where)
     if param.kind == "integer":
-        if isinstance(value, bool) or not isinstance(value, int):
+        # Any integral type (numpy ints too), but not bool and not 50.0.
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise InvalidInputError(f"{where} must be an integer in {_range(param)}")
-    elif (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or (isinstance(value, float) and not math.isfinite(value))
-    ):
-        raise InvalidInputError(f"{where} must be a number in {_range(param)}")
+        value = int(value)
+    else:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise InvalidInputError(f"{where} must be a number in {_range(param)}")
+        value = value if isinstance(value, int) else float(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InvalidInputError(f"{where} must be a finite number in {_range(param)}")
     if (param.minimum is not None and value < param.minimum) or (
         param.maximum is not None and value > param.maximum
     ):

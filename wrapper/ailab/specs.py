@@ -16,7 +16,10 @@ ParamKind = Literal["integer", "number", "flag", "choice"]
 
 @dataclass(frozen=True)
 class ImageField:
-    """A binary form field and the limits the API puts on it (``x-image-limits``)."""
+    """A binary form field and the limits the API puts on it (``x-image-limits``).
+
+    ``argument`` is set when the Python argument is named differently from the wire field.
+    """
 
     name: str
     required: bool
@@ -26,6 +29,12 @@ class ImageField:
     max_width: int
     min_height: int
     max_height: int
+    argument: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name the caller knows: the Python argument (``x-python-name``) or the field."""
+        return self.argument or self.name
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def prepare(
         value = images.get(field.name)
         if value is None:
             if field.required:
-                raise InvalidInputError(f"{spec.name}: {field.name} is required")
+                raise InvalidInputError(f"{spec.name}: {field.label} is required")
             continue
         prepared.append(prepare_image(value, field, spec.name))
     return Submission(spec, tuple(prepared), form_values(spec.params, params, spec.name))
