@@ -657,3 +657,124 @@ def test_async_submit_read_timeout_is_not_resent(
     with pytest.raises(ailab.SubmissionUncertainError):
         asyncio.run(async_client.face_beauty_pro(jpeg))
     assert submits(server) == 1
+
+
+# ---------------------------------------------------------------- options and misuse
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"poll_interval": 0}, {"poll_interval": -1}, {"timeout": float("nan")}, {"timeout": "10"}],
+)
+def test_bad_wait_options_are_refused_before_anything_is_sent(
+    client: ailab.Client, server: Server, jpeg: bytes, options: dict[str, Any]
+) -> None:
+    with pytest.raises(ailab.InvalidInputError):
+        client.wait("task-1", **options)
+    with pytest.raises(ailab.InvalidInputError):
+        client.face_beauty_pro(jpeg, **options)  # the submit would cost credits
+    assert server.requests == []
+
+
+def test_one_deadline_covers_submit_retries_and_the_wait(
+    client: ailab.Client, server: Server, jpeg: bytes, fake_time: FakeTime
+) -> None:
+    script(
+        server,
+        submit=[answer(429, LIMITED, **{"Retry-After": "20"})] * 2 + [answer(200, SUBMITTED)],
+        query=[answer(200, {"task_status": 1})],
+    )
+    with pytest.raises(ailab.WaitTimeoutError):
+        client.face_beauty_pro(jpeg, timeout=60)
+    assert sum(fake_time.sleeps) == pytest.approx(60)
+
+
+def test_a_retry_that_would_pass_the_deadline_is_not_made(
+    client: ailab.Client, server: Server, jpeg: bytes, fake_time: FakeTime
+) -> None:
+    script(server, submit=[answer(429, LIMITED, **{"Retry-After": "150"})])
+    with pytest.raises(ailab.RateLimitError):
+        client.face_beauty_pro(jpeg, timeout=60)
+    assert (submits(server), fake_time.sleeps) == (1, [])
+
+
+def test_retry_policy_count_is_respected(server: Server, fake_time: FakeTime, jpeg: bytes) -> None:
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    client = ailab.Client(
+        api_key=API_KEY,
+        base_url="https://api.test",
+        http_client=http,
+        sleep=fake_time.sleep,
+        retry_policy=ailab.RetryPolicy(max_retries=0),
+    )
+    script(server, submit=[answer(503, {"error_detail": {"code": "BUSY"}})])
+    with pytest.raises(ailab.ServerError):
+        client.face_beauty_pro(jpeg)
+    assert submits(server) == 1
+
+
+@pytest.mark.parametrize(
+    "policy", [{"jitter": 2.0}, {"base_delay": -1.0}, {"max_retries": -1}, {"max_delay": 0.1}]
+)
+def test_bad_retry_policies_are_refused(policy: dict[str, float]) -> None:
+    with pytest.raises(ailab.InvalidInputError):
+        ailab.RetryPolicy(**policy)  # type: ignore[arg-type]
+
+
+def test_proxy_refusal_means_nothing_was_sent(
+    client: ailab.Client, server: Server, jpeg: bytes
+) -> None:
+    script(server, submit=[httpx.ProxyError("407 Proxy Authentication Required")])
+    with pytest.raises(ailab.TransportError) as caught:
+        client.face_beauty_pro(jpeg)
+    assert caught.value.request_sent is False
+
+
+def test_results_after_the_client_closed(server: Server, fake_time: FakeTime, jpeg: bytes) -> None:
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    _completed_then(server, [httpx.Response(200, content=b"img")])
+    with ailab.Client(
+        api_key=API_KEY, base_url="https://api.test", http_client=http, sleep=fake_time.sleep
+    ) as client:
+        result = client.face_beauty_pro(jpeg)
+    with pytest.raises(ailab.ClientClosedError, match="with"):
+        result.download()
+    owned = ailab.Client(api_key=API_KEY)
+    owned.close()
+    with pytest.raises(ailab.ClientClosedError):
+        owned.wait("task-1", operation="face_beauty_pro")
+
+
+def test_result_index_out_of_range(client: ailab.Client, server: Server, jpeg: bytes) -> None:
+    _completed_then(server, [httpx.Response(200, content=b"img")])
+    result = client.face_beauty_pro(jpeg)
+    for index in (1, -1):
+        with pytest.raises(ailab.InvalidInputError, match="1 URL"):
+            result.download(index)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://cdn.test/a b.jpg",
+        "https://cdn.test/a\x00.jpg",
+        "https://exa\u200bmple.com/x.jpg",
+        "https://[::1/x",
+    ],
+)
+def test_invalid_result_urls_are_unexpected_answers(
+    client: ailab.Client, server: Server, url: str
+) -> None:
+    script(server, submit=[], query=[answer(200, {"task_status": 2, "result_url": url})])
+    with pytest.raises(ailab.UnexpectedResponseError):
+        client.wait("task-1", operation="face_beauty_pro")
+
+
+@pytest.mark.parametrize("url", ["https://\u2615.com/x", "https://xn--a.com/x"])
+def test_a_url_httpx_cannot_send_is_a_download_error(
+    client: ailab.Client, server: Server, url: str
+) -> None:
+    script(server, submit=[], query=[answer(200, {"task_status": 2, "result_url": url})])
+    result = client.wait("task-1", operation="face_beauty_pro")
+    with pytest.raises(ailab.DownloadError):
+        result.download()

@@ -143,3 +143,36 @@ def test_sub_second_poll_interval_is_allowed() -> None:
     assert client._engine.settings.poll_interval == 0.01
     client.close()
     asyncio.run(ailab.AsyncClient(api_key=API_KEY, poll_interval=0.2).aclose())
+
+
+def test_an_echoed_key_is_blanked_in_attributes_and_retry_logs(
+    client: ailab.Client, server: Server, jpeg: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    answers = iter(
+        [
+            httpx.Response(
+                429,
+                json={
+                    "error_detail": {
+                        "code": "EXCEEDING_LIMITS",
+                        "message": f"key {API_KEY} over limit",
+                    }
+                },
+            ),
+            httpx.Response(
+                401,
+                json={"error_detail": {"code": "X", "code_message": API_KEY, "message": API_KEY}},
+            ),
+        ]
+    )
+    server.handler = lambda request: next(answers)
+    with caplog.at_level(logging.DEBUG), pytest.raises(ailab.AuthenticationError) as caught:
+        client.face_beauty_pro(jpeg)
+    assert API_KEY not in caplog.text
+    assert API_KEY not in f"{caught.value.message} {caught.value.code_message}"
+
+
+@pytest.mark.parametrize("url", ["ftp://x", "https://", "https://\u2615.com", "localhost:4010"])
+def test_bad_base_urls_are_rejected(url: str) -> None:
+    with pytest.raises(ailab.InvalidInputError, match="base_url"):
+        ailab.Client(api_key=API_KEY, base_url=url)

@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from .engine import AsyncEngine, SyncEngine
 from .flows import StatusCallback
 from .images import ImageInput
+from .options import positive_seconds
 from .results import AsyncResult, Result, Task
 from .specs import OperationSpec
 
@@ -53,10 +54,13 @@ class SyncOperation(Generic[M]):
         poll_interval: float | None,
         on_status: StatusCallback | None,
     ) -> Result[M]:
-        task = self._submit(images, params)
+        # One deadline for the whole call; options are checked before anything is sent.
+        deadline = self._engine.deadline(timeout)
+        positive_seconds("poll_interval", poll_interval, allow_none=True)
+        task = self._engine.submit(self.spec, images, params, deadline=deadline)
         try:
             result: Result[Any] = self._engine.wait(
-                task, timeout=timeout, poll_interval=poll_interval, on_status=on_status
+                task, poll_interval=poll_interval, on_status=on_status, deadline=deadline
             )
         except BaseException as error:
             _keep_task(error, task)
@@ -88,10 +92,13 @@ class AsyncOperation(Generic[M]):
         poll_interval: float | None,
         on_status: StatusCallback | None,
     ) -> AsyncResult[M]:
-        task = await self._submit(images, params)
+        # One deadline for the whole call; options are checked before anything is sent.
+        deadline = self._engine.deadline(timeout)
+        positive_seconds("poll_interval", poll_interval, allow_none=True)
+        task = await self._engine.submit(self.spec, images, params, deadline=deadline)
         try:
             result: AsyncResult[Any] = await self._engine.wait(
-                task, timeout=timeout, poll_interval=poll_interval, on_status=on_status
+                task, poll_interval=poll_interval, on_status=on_status, deadline=deadline
             )
         except BaseException as error:
             _keep_task(error, task)

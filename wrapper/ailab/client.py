@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import math
+import dataclasses
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -24,6 +24,7 @@ from .operations import (
     AsyncOperations,
     Operations,
 )
+from .options import positive_seconds
 from .policy import RetryPolicy
 from .results import AsyncResult, Result, Task
 
@@ -34,18 +35,6 @@ DEFAULT_WAIT_TIMEOUT = 600.0
 DEFAULT_MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
 
 
-def _positive(name: str, value: float | None, *, allow_none: bool = False) -> None:
-    if value is None and allow_none:
-        return
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        raise InvalidInputError(f"{name}={value!r} must be a positive number of seconds")
-
-
 def _settings(
     *,
     api_key: str | None,
@@ -53,7 +42,7 @@ def _settings(
     timeout: float | None,
     poll_interval: float | None,
     wait_timeout: float,
-    max_retries: int,
+    max_retries: int | None,
     max_download_bytes: int,
     retry_policy: RetryPolicy | None,
 ) -> Settings:
@@ -69,13 +58,19 @@ def _settings(
         )
     url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
     parts = urlsplit(url)
+    try:
+        httpx.URL(url)  # the same parser (and IDNA rules) every request will use
+    except (httpx.InvalidURL, ValueError):
+        parts = parts._replace(scheme="invalid")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInputError(f"base_url={url!r} must be an absolute http(s) URL")
-    _positive("timeout", timeout, allow_none=True)
-    _positive("poll_interval", poll_interval, allow_none=True)
-    _positive("wait_timeout", wait_timeout)
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise InvalidInputError(f"max_retries={max_retries!r} must be an integer >= 0")
+    positive_seconds("timeout", timeout, allow_none=True)
+    positive_seconds("poll_interval", poll_interval, allow_none=True)
+    positive_seconds("wait_timeout", wait_timeout)
+    policy = retry_policy or RetryPolicy()
+    if max_retries is not None:
+        # An explicit max_retries wins over the policy's own count.
+        policy = dataclasses.replace(policy, max_retries=max_retries)
     if (
         isinstance(max_download_bytes, bool)
         or not isinstance(max_download_bytes, int)
@@ -83,15 +78,6 @@ def _settings(
     ):
         raise InvalidInputError(
             f"max_download_bytes={max_download_bytes!r} must be a positive integer"
-        )
-    policy = retry_policy or RetryPolicy()
-    if retry_policy is None or max_retries != policy.max_retries:
-        policy = RetryPolicy(
-            max_retries=max_retries,
-            base_delay=policy.base_delay,
-            max_delay=policy.max_delay,
-            jitter=policy.jitter,
-            uniform=policy.uniform,
         )
     return Settings(
         api_key=key,
@@ -124,11 +110,13 @@ class Client(Operations):
         base_url: The API's address (default: ``$AILAB_BASE_URL`` or the production URL).
         timeout: Seconds allowed for each HTTP request (None: the http_client's own timeout).
         poll_interval: Seconds between status queries (default: the vendor's advice, 5).
-        wait_timeout: Overall deadline, in seconds, for one submit or one wait.
-        max_retries: How often one transient failure is retried (see README "Retry policy").
+        wait_timeout: Overall deadline, in seconds, of one call: an operation call (submit and
+            wait), a submit, a wait or a download.
+        max_retries: How often one transient failure is retried (default: the retry_policy's,
+            4); see README "Retry policy".
         max_download_bytes: Size cap for each downloaded result file.
         http_client: An httpx.Client to send every request with (it is not closed for you).
-        retry_policy: Backoff timing; ``max_retries`` overrides its count.
+        retry_policy: Backoff timing; an explicit ``max_retries`` overrides its count.
         sleep: The blocking sleep used between polls and retries (tests inject a fake).
         clock: The monotonic clock deadlines are measured with (tests inject a fake).
 
@@ -142,7 +130,7 @@ class Client(Operations):
         timeout: float | None = DEFAULT_TIMEOUT,
         poll_interval: float | None = None,
         wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
-        max_retries: int = RetryPolicy.max_retries,
+        max_retries: int | None = None,
         max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
         http_client: httpx.Client | None = None,
         retry_policy: RetryPolicy | None = None,
@@ -190,6 +178,7 @@ class Client(Operations):
 
     def close(self) -> None:
         """Close the HTTP connections (unless the http_client was passed in)."""
+        self._engine.closed = True
         if self._owns_http:
             self._engine.http.close()
 
@@ -220,7 +209,7 @@ class AsyncClient(AsyncOperations):
         timeout: float | None = DEFAULT_TIMEOUT,
         poll_interval: float | None = None,
         wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
-        max_retries: int = RetryPolicy.max_retries,
+        max_retries: int | None = None,
         max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
         http_client: httpx.AsyncClient | None = None,
         retry_policy: RetryPolicy | None = None,
@@ -266,6 +255,7 @@ class AsyncClient(AsyncOperations):
 
     async def aclose(self) -> None:
         """Close the HTTP connections (unless the http_client was passed in)."""
+        self._engine.closed = True
         if self._owns_http:
             await self._engine.http.aclose()
 

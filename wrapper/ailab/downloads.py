@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -93,7 +94,11 @@ class Sink:
         """The bytes, or the final path once the temporary file has been moved into place."""
         if self._handle is None or self._temp is None or self._fetch.target is None:
             return Fetched(data=b"".join(self._chunks))
-        self._handle.close()
+        handle, self._handle = self._handle, None
+        try:
+            handle.close()  # buffered writes fail here when the disk is full
+        except OSError as exc:
+            raise DownloadError(f"cannot write the result file: {exc.strerror}") from exc
         target = self._fetch.target
         if target.is_dir():
             name = safe_stem(self._fetch.task_id, self._fetch.index)
@@ -110,7 +115,9 @@ class Sink:
     def abort(self) -> None:
         """Remove the temporary file, if one is left (safe to call more than once)."""
         if self._handle is not None:
-            self._handle.close()
+            with contextlib.suppress(OSError):
+                self._handle.close()
+            self._handle = None
         if self._temp is not None:
             self._temp.unlink(missing_ok=True)
             self._temp = None

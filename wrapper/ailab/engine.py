@@ -18,7 +18,7 @@ import httpx
 
 from .downloads import Receiver
 from .envelope import Reply
-from .errors import AilabError
+from .errors import AilabError, ClientClosedError, DownloadError
 from .flows import (
     Context,
     Fetch,
@@ -34,6 +34,7 @@ from .flows import (
     submit_flow,
     wait_flow,
 )
+from .options import positive_seconds
 from .policy import RetryPolicy
 from .results import AsyncResult, Result, Task
 from .specs import OperationSpec, QuerySpec
@@ -41,7 +42,13 @@ from .submission import Submission, prepare
 
 T = TypeVar("T")
 # Failures that prove the request never left this machine (safe to resend even a submit).
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    httpx.UnsupportedProtocol,
+)
 
 
 class ApiKeyAuth(httpx.Auth):
@@ -109,14 +116,28 @@ class _Engine:
             max_download_bytes=settings.max_download_bytes,
         )
         self._auth = ApiKeyAuth(settings.api_key_header, settings.api_key)
+        self._key_bytes = settings.api_key.encode()
+        self.closed = False
         self._timeout: httpx.Timeout | Any = (
             httpx.Timeout(settings.timeout)
             if settings.timeout is not None
             else httpx.USE_CLIENT_DEFAULT
         )
 
-    def _deadline(self, timeout: float | None = None) -> float:
-        return self.context.clock() + (self.settings.wait_timeout if timeout is None else timeout)
+    def deadline(self, timeout: float | None = None) -> float:
+        """The ``clock`` time ``timeout`` (default: wait_timeout) seconds from now."""
+        seconds = positive_seconds("timeout", timeout, allow_none=True)
+        return self.context.clock() + (self.settings.wait_timeout if seconds is None else seconds)
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise ClientClosedError(
+                "the client is closed: download or save results before leaving its `with` block"
+            )
+
+    def _clean(self, content: bytes) -> bytes:
+        """An answer's body with the key blanked out, should the API ever echo it back."""
+        return content.replace(self._key_bytes, b"<hidden>")
 
     def _api_request(self, action: Send) -> dict[str, Any]:
         kwargs = dict(action.request())
@@ -144,7 +165,7 @@ class _Engine:
         self,
         task: Task | str,
         operation: str | None,
-        timeout: float | None,
+        deadline: float,
         poll_interval: float | None,
         on_status: StatusCallback | None,
     ) -> tuple[Flow[Finished], str]:
@@ -152,12 +173,13 @@ class _Engine:
             (task.task_id, task.operation) if isinstance(task, Task) else (task, operation)
         )
         spec = self.spec(name) if name else None
+        interval = positive_seconds("poll_interval", poll_interval, allow_none=True)
         flow = wait_flow(
             task_id,
             spec,
             self.context,
-            timeout=self.settings.wait_timeout if timeout is None else timeout,
-            poll_interval=self.settings.poll_interval if poll_interval is None else poll_interval,
+            deadline=deadline,
+            poll_interval=self.settings.poll_interval if interval is None else interval,
             on_status=on_status,
         )
         return flow, task_id
@@ -194,6 +216,7 @@ class SyncEngine(_Engine):
     def run(self, flow: Flow[T]) -> T:
         """Perform the flow's actions until it returns or raises."""
         try:
+            self._check_open()
             action = next(flow)
             while True:
                 if isinstance(action, Sleep):
@@ -215,7 +238,9 @@ class SyncEngine(_Engine):
             )
         except httpx.HTTPError as exc:
             return _no_reply(exc)
-        return Reply(response.status_code, _headers(response), response.content)
+        except RuntimeError as exc:  # httpx: "the client has been closed"
+            raise ClientClosedError(f"the HTTP client cannot send: {exc}") from None
+        return Reply(response.status_code, _headers(response), self._clean(response.content))
 
     def _fetch(self, fetch: Fetch) -> Reply | NoReply | Fetched | Oversize:
         try:
@@ -227,6 +252,12 @@ class SyncEngine(_Engine):
             )
         except httpx.HTTPError as exc:
             return _no_reply(exc)
+        except (httpx.InvalidURL, ValueError):  # ValueError: idna rejects the host name
+            raise DownloadError(
+                f"task {fetch.task_id}: the result URL is not a valid URL"
+            ) from None
+        except RuntimeError as exc:  # httpx: "the client has been closed"
+            raise ClientClosedError(f"the HTTP client cannot send: {exc}") from None
         receiver: Receiver | None = None
         try:
             receiver = Receiver(fetch, response.status_code, _headers(response))
@@ -242,11 +273,17 @@ class SyncEngine(_Engine):
                 receiver.close()
 
     def submit(
-        self, spec: OperationSpec, images: Mapping[str, object], params: Mapping[str, object]
+        self,
+        spec: OperationSpec,
+        images: Mapping[str, object],
+        params: Mapping[str, object],
+        *,
+        deadline: float | None = None,
     ) -> Task:
         """Validate, then submit; return the task once its id is known."""
         submission: Submission = prepare(spec, images, params)
-        return self.run(submit_flow(submission, self.context, self._deadline()))
+        limit = self.deadline() if deadline is None else deadline
+        return self.run(submit_flow(submission, self.context, limit))
 
     def wait(
         self,
@@ -256,21 +293,23 @@ class SyncEngine(_Engine):
         timeout: float | None = None,
         poll_interval: float | None = None,
         on_status: StatusCallback | None = None,
+        deadline: float | None = None,
     ) -> Result[Any]:
-        """Poll the task until it finishes; return its result."""
-        flow, task_id = self._wait_flow(task, operation, timeout, poll_interval, on_status)
+        """Poll the task until it finishes or the deadline (``timeout`` from now) passes."""
+        limit = self.deadline(timeout) if deadline is None else deadline
+        flow, task_id = self._wait_flow(task, operation, limit, poll_interval, on_status)
         done = self.run(flow)
         return Result(task_id, done.spec.name, done.urls, done.raw, done.model, downloads=self)
 
     def download(self, url: str, *, task_id: str) -> bytes:
         """Fetch one result file into memory."""
         fetch = Fetch(url, None, task_id, 0, self.settings.max_download_bytes)
-        return self.run(download_flow(fetch, self.context, self._deadline())).data or b""
+        return self.run(download_flow(fetch, self.context, self.deadline())).data or b""
 
     def save(self, url: str, path: Path, *, task_id: str, index: int) -> Path:
         """Fetch one result file to ``path`` (a file, or a directory to name it in)."""
         fetch = Fetch(url, path, task_id, index, self.settings.max_download_bytes)
-        saved = self.run(download_flow(fetch, self.context, self._deadline())).path
+        saved = self.run(download_flow(fetch, self.context, self.deadline())).path
         assert saved is not None  # noqa: S101 - a Fetch with a target always yields a path
         return saved
 
@@ -296,6 +335,7 @@ class AsyncEngine(_Engine):
     async def run(self, flow: Flow[T]) -> T:
         """Perform the flow's actions until it returns or raises."""
         try:
+            self._check_open()
             action = next(flow)
             while True:
                 if isinstance(action, Sleep):
@@ -317,7 +357,9 @@ class AsyncEngine(_Engine):
             )
         except httpx.HTTPError as exc:
             return _no_reply(exc)
-        return Reply(response.status_code, _headers(response), response.content)
+        except RuntimeError as exc:  # httpx: "the client has been closed"
+            raise ClientClosedError(f"the HTTP client cannot send: {exc}") from None
+        return Reply(response.status_code, _headers(response), self._clean(response.content))
 
     async def _fetch(self, fetch: Fetch) -> Reply | NoReply | Fetched | Oversize:
         try:
@@ -329,6 +371,12 @@ class AsyncEngine(_Engine):
             )
         except httpx.HTTPError as exc:
             return _no_reply(exc)
+        except (httpx.InvalidURL, ValueError):  # ValueError: idna rejects the host name
+            raise DownloadError(
+                f"task {fetch.task_id}: the result URL is not a valid URL"
+            ) from None
+        except RuntimeError as exc:  # httpx: "the client has been closed"
+            raise ClientClosedError(f"the HTTP client cannot send: {exc}") from None
         receiver: Receiver | None = None
         try:
             receiver = Receiver(fetch, response.status_code, _headers(response))
@@ -344,11 +392,17 @@ class AsyncEngine(_Engine):
                 receiver.close()
 
     async def submit(
-        self, spec: OperationSpec, images: Mapping[str, object], params: Mapping[str, object]
+        self,
+        spec: OperationSpec,
+        images: Mapping[str, object],
+        params: Mapping[str, object],
+        *,
+        deadline: float | None = None,
     ) -> Task:
         """Validate (in a worker thread: it reads files), then submit."""
         submission = await asyncio.to_thread(prepare, spec, images, params)
-        return await self.run(submit_flow(submission, self.context, self._deadline()))
+        limit = self.deadline() if deadline is None else deadline
+        return await self.run(submit_flow(submission, self.context, limit))
 
     async def wait(
         self,
@@ -358,20 +412,22 @@ class AsyncEngine(_Engine):
         timeout: float | None = None,
         poll_interval: float | None = None,
         on_status: StatusCallback | None = None,
+        deadline: float | None = None,
     ) -> AsyncResult[Any]:
-        """Poll the task until it finishes; return its result."""
-        flow, task_id = self._wait_flow(task, operation, timeout, poll_interval, on_status)
+        """Poll the task until it finishes or the deadline (``timeout`` from now) passes."""
+        limit = self.deadline(timeout) if deadline is None else deadline
+        flow, task_id = self._wait_flow(task, operation, limit, poll_interval, on_status)
         done = await self.run(flow)
         return AsyncResult(task_id, done.spec.name, done.urls, done.raw, done.model, downloads=self)
 
     async def download(self, url: str, *, task_id: str) -> bytes:
         """Fetch one result file into memory."""
         fetch = Fetch(url, None, task_id, 0, self.settings.max_download_bytes)
-        return (await self.run(download_flow(fetch, self.context, self._deadline()))).data or b""
+        return (await self.run(download_flow(fetch, self.context, self.deadline()))).data or b""
 
     async def save(self, url: str, path: Path, *, task_id: str, index: int) -> Path:
         """Fetch one result file to ``path`` (a file, or a directory to name it in)."""
         fetch = Fetch(url, path, task_id, index, self.settings.max_download_bytes)
-        saved = (await self.run(download_flow(fetch, self.context, self._deadline()))).path
+        saved = (await self.run(download_flow(fetch, self.context, self.deadline()))).path
         assert saved is not None  # noqa: S101 - a Fetch with a target always yields a path
         return saved

@@ -114,6 +114,10 @@ class TransportError(AilabError):
         self.task_id = task_id
 
 
+class ClientClosedError(AilabError):
+    """The client (or the httpx client given to it) was closed before this call."""
+
+
 class SubmissionUncertainError(AilabError):
     """A submit may have reached the API, but no task id came back.
 

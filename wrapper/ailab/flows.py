@@ -118,7 +118,7 @@ def _backoff(
     """Sleep before retry number ``retry``, or raise ``error`` when retries or time run out."""
     if retry > ctx.policy.max_retries:
         raise error
-    delay = ctx.policy.delay(retry, hint)
+    delay = max(0.0, ctx.policy.delay(retry, hint))
     if ctx.clock() + delay > deadline:
         raise error
     logger.warning(
@@ -206,13 +206,15 @@ def wait_flow(
     spec: OperationSpec | None,
     ctx: Context,
     *,
-    timeout: float,
+    deadline: float,
     poll_interval: float,
     on_status: StatusCallback | None,
 ) -> Flow[Finished]:
-    """Query until the task completes, fails or the deadline passes."""
+    """Query until the task completes, fails or the deadline (a ``ctx.clock`` time) passes.
+
+    The first query is always sent, even when the deadline has already passed.
+    """
     start = ctx.clock()
-    deadline = start + timeout
     name = spec.name if spec else None
     label = f"query of task {task_id}"
     last: str | None = None
@@ -239,13 +241,14 @@ def wait_flow(
         remaining = deadline - ctx.clock()
         if remaining <= 0:
             raise WaitTimeoutError(
-                f"task {task_id} did not finish within {timeout:g} s (last status: {last}); it "
-                f"is not lost: resume with client.wait({task_id!r}, operation={name!r})",
+                f"task {task_id} did not finish before the deadline ({ctx.clock() - start:.1f} s "
+                f"of waiting; last status: {last}); it is not lost: resume with "
+                f"client.wait({task_id!r}, operation={name!r})",
                 task_id=task_id,
                 operation=name,
                 last_status=last,
             )
-        yield Sleep(min(delay, remaining))
+        yield Sleep(max(0.0, min(delay, remaining)))
 
 
 def _query_answer(
@@ -365,12 +368,24 @@ def _urls(body: Mapping[str, Any], path: tuple[str, ...]) -> list[str]:
             else:
                 raise KeyError(step)
         values = found
-    urls = [value for value in values if isinstance(value, str)]
-    if len(urls) != len(values) or any(
-        urlsplit(url).scheme not in ("http", "https") for url in urls
-    ):
+    urls = [value for value in values if isinstance(value, str) and _is_http_url(value)]
+    if len(urls) != len(values):
         raise ValueError("result URLs must be http(s) URLs")
     return urls
+
+
+def _is_http_url(text: str) -> bool:
+    """An absolute http(s) URL with a host and no spaces or control characters."""
+    try:
+        parts = urlsplit(text)
+        return (
+            parts.scheme in ("http", "https")
+            and bool(parts.hostname)
+            and text.isprintable()
+            and " " not in text
+        )
+    except ValueError:  # e.g. a malformed IPv6 host or port
+        return False
 
 
 def download_flow(fetch: Fetch, ctx: Context, deadline: float) -> Flow[Fetched]:

@@ -125,6 +125,13 @@ class _ResultData(Generic[M]):
     raw: dict[str, Any]
     model: M | None
 
+    def _url(self, index: int) -> str:
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(self.urls):
+            raise InvalidInputError(
+                f"index={index!r} is out of range: this result has {len(self.urls)} URL(s)"
+            )
+        return self.urls[index]
+
     @property
     def url(self) -> str:
         """The first result URL (valid for a limited time: download promptly)."""
@@ -149,7 +156,7 @@ class Result(_ResultData[M]):
 
     def download(self, index: int = 0) -> bytes:
         """Fetch result file ``index`` (the API key is never sent to the storage host)."""
-        return self.downloads.download(self.urls[index], task_id=self.task_id)
+        return self.downloads.download(self._url(index), task_id=self.task_id)
 
     def save(self, path: str | os.PathLike[str], index: int = 0) -> Path:
         """Save result file ``index`` to a file, or into a directory under a safe name.
@@ -158,7 +165,7 @@ class Result(_ResultData[M]):
         created); otherwise it is the file to write.
         """
         return self.downloads.save(
-            self.urls[index], _target(path), task_id=self.task_id, index=index
+            self._url(index), _target(path), task_id=self.task_id, index=index
         )
 
     def save_all(self, directory: str | os.PathLike[str]) -> list[Path]:
@@ -175,12 +182,12 @@ class AsyncResult(_ResultData[M]):
 
     async def download(self, index: int = 0) -> bytes:
         """Fetch result file ``index`` (the API key is never sent to the storage host)."""
-        return await self.downloads.download(self.urls[index], task_id=self.task_id)
+        return await self.downloads.download(self._url(index), task_id=self.task_id)
 
     async def save(self, path: str | os.PathLike[str], index: int = 0) -> Path:
         """Save result file ``index``; see :meth:`Result.save`."""
         return await self.downloads.save(
-            self.urls[index], _target(path), task_id=self.task_id, index=index
+            self._url(index), _target(path), task_id=self.task_id, index=index
         )
 
     async def save_all(self, directory: str | os.PathLike[str]) -> list[Path]:
