@@ -9,7 +9,6 @@ from typing import Any, ClassVar, Generic, TypeVar
 from .engine import AsyncEngine, SyncEngine
 from .flows import StatusCallback
 from .images import ImageInput
-from .options import positive_seconds
 from .results import AsyncResult, Result, Task
 from .specs import OperationSpec
 
@@ -54,14 +53,10 @@ class SyncOperation(Generic[M]):
         poll_interval: float | None,
         on_status: StatusCallback | None,
     ) -> Result[M]:
-        # One deadline for the whole call; options are checked before anything is sent.
-        deadline = self._engine.deadline(timeout)
-        positive_seconds("poll_interval", poll_interval, allow_none=True)
-        task = self._engine.submit(self.spec, images, params, deadline=deadline)
+        plan = self._engine.plan(timeout, poll_interval)  # one deadline for the whole call
+        task = self._engine.submit(self.spec, images, params, deadline=plan.deadline)
         try:
-            result: Result[Any] = self._engine.wait(
-                task, poll_interval=poll_interval, on_status=on_status, deadline=deadline
-            )
+            result: Result[Any] = self._engine.wait(task, on_status=on_status, plan=plan)
         except BaseException as error:
             _keep_task(error, task)
             raise
@@ -92,14 +87,10 @@ class AsyncOperation(Generic[M]):
         poll_interval: float | None,
         on_status: StatusCallback | None,
     ) -> AsyncResult[M]:
-        # One deadline for the whole call; options are checked before anything is sent.
-        deadline = self._engine.deadline(timeout)
-        positive_seconds("poll_interval", poll_interval, allow_none=True)
-        task = await self._engine.submit(self.spec, images, params, deadline=deadline)
+        plan = self._engine.plan(timeout, poll_interval)  # one deadline for the whole call
+        task = await self._engine.submit(self.spec, images, params, deadline=plan.deadline)
         try:
-            result: AsyncResult[Any] = await self._engine.wait(
-                task, poll_interval=poll_interval, on_status=on_status, deadline=deadline
-            )
+            result: AsyncResult[Any] = await self._engine.wait(task, on_status=on_status, plan=plan)
         except BaseException as error:
             _keep_task(error, task)
             raise

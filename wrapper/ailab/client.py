@@ -91,17 +91,6 @@ def _settings(
     )
 
 
-def _task(task: Task | str, operation: str | None) -> None:
-    if isinstance(task, Task):
-        return
-    if not isinstance(task, str) or not task.strip():
-        raise InvalidInputError(f"wait: expected a Task or a task id string, got {task!r}")
-    if operation is not None and operation not in OPERATIONS:
-        raise InvalidInputError(
-            f"wait: unknown operation {operation!r}; known: {', '.join(OPERATIONS)}"
-        )
-
-
 class Client(Operations):
     """Synchronous client: one attribute per operation, plus :meth:`wait`.
 
@@ -171,7 +160,6 @@ class Client(Operations):
         shape is recognised from the answer. ``timeout`` is the overall deadline (default:
         wait_timeout); on expiry WaitTimeoutError says how to resume.
         """
-        _task(task, operation)
         return self._engine.wait(
             task, operation, timeout=timeout, poll_interval=poll_interval, on_status=on_status
         )
@@ -248,7 +236,6 @@ class AsyncClient(AsyncOperations):
 
         See :meth:`Client.wait`.
         """
-        _task(task, operation)
         return await self._engine.wait(
             task, operation, timeout=timeout, poll_interval=poll_interval, on_status=on_status
         )

@@ -12,13 +12,8 @@ from typing import BinaryIO
 from .envelope import Reply
 from .errors import DownloadError
 from .flows import Fetch, Fetched, Oversize
+from .images import EXTENSIONS
 
-_EXTENSIONS = {
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "image/webp": ".webp",
-    "image/bmp": ".bmp",
-}
 _ERROR_PAGE_LIMIT = 64 * 1024
 _SIGNATURES = ((b"\xff\xd8\xff", ".jpg"), (b"\x89PNG\r\n\x1a\n", ".png"), (b"BM", ".bmp"))
 
@@ -26,8 +21,8 @@ _SIGNATURES = ((b"\xff\xd8\xff", ".jpg"), (b"\x89PNG\r\n\x1a\n", ".png"), (b"BM"
 def extension(content_type: str | None, head: bytes) -> str:
     """A file extension from the Content-Type, else from the file's first bytes."""
     media_type = (content_type or "").split(";")[0].strip().lower()
-    if media_type in _EXTENSIONS:
-        return _EXTENSIONS[media_type]
+    if media_type in EXTENSIONS:
+        return EXTENSIONS[media_type]
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return ".webp"
     for signature, suffix in _SIGNATURES:

@@ -18,7 +18,7 @@ import httpx
 
 from .downloads import Receiver
 from .envelope import Reply
-from .errors import AilabError, ClientClosedError, DownloadError
+from .errors import ClientClosedError, DownloadError, InvalidInputError
 from .flows import (
     Context,
     Fetch,
@@ -95,6 +95,14 @@ def _headers(response: httpx.Response) -> dict[str, str]:
     return {name.lower(): value for name, value in response.headers.items()}
 
 
+@dataclass(frozen=True)
+class CallPlan:
+    """When one call must end (a ``clock`` time) and how often it polls."""
+
+    deadline: float
+    poll_interval: float
+
+
 class _Engine:
     """What both loops share: settings, the flows' context and request preparation."""
 
@@ -124,10 +132,18 @@ class _Engine:
             else httpx.USE_CLIENT_DEFAULT
         )
 
-    def deadline(self, timeout: float | None = None) -> float:
-        """The ``clock`` time ``timeout`` (default: wait_timeout) seconds from now."""
+    def plan(self, timeout: float | None = None, poll_interval: float | None = None) -> CallPlan:
+        """Deadline and poll interval of one call; InvalidInputError for bad values.
+
+        Checked before anything is sent, so a bad option never costs a submit.
+        """
         seconds = positive_seconds("timeout", timeout, allow_none=True)
-        return self.context.clock() + (self.settings.wait_timeout if seconds is None else seconds)
+        interval = positive_seconds("poll_interval", poll_interval, allow_none=True)
+        return CallPlan(
+            deadline=self.context.clock()
+            + (self.settings.wait_timeout if seconds is None else seconds),
+            poll_interval=self.settings.poll_interval if interval is None else interval,
+        )
 
     def _check_open(self) -> None:
         if self.closed:
@@ -153,41 +169,32 @@ class _Engine:
         request.headers.pop(self.settings.api_key_header, None)
         return request
 
-    def _scrub(self, error: AilabError) -> AilabError:
-        """Remove the key from an error's text, should an API answer ever echo it back."""
-        key = self.settings.api_key
-        error.args = tuple(
-            arg.replace(key, "<hidden>") if isinstance(arg, str) else arg for arg in error.args
-        )
-        return error
-
     def _wait_flow(
         self,
         task: Task | str,
         operation: str | None,
-        deadline: float,
-        poll_interval: float | None,
+        plan: CallPlan,
         on_status: StatusCallback | None,
     ) -> tuple[Flow[Finished], str]:
-        task_id, name = (
-            (task.task_id, task.operation) if isinstance(task, Task) else (task, operation)
-        )
-        spec = self.spec(name) if name else None
-        interval = positive_seconds("poll_interval", poll_interval, allow_none=True)
+        name: str | None
+        if isinstance(task, Task):
+            task_id, name = task.task_id, task.operation
+        elif isinstance(task, str) and task.strip():
+            task_id, name = task, operation
+        else:
+            raise InvalidInputError(f"wait: expected a Task or a task id string, got {task!r}")
         flow = wait_flow(
             task_id,
-            spec,
+            self.spec(name) if name is not None else None,
             self.context,
-            deadline=deadline,
-            poll_interval=self.settings.poll_interval if interval is None else interval,
+            deadline=plan.deadline,
+            poll_interval=plan.poll_interval,
             on_status=on_status,
         )
         return flow, task_id
 
     def spec(self, operation: str) -> OperationSpec:
         """The operation named ``operation``; raise InvalidInputError for an unknown name."""
-        from .errors import InvalidInputError  # noqa: PLC0415 - tiny, avoids a wide import list
-
         try:
             return self.operations[operation]
         except KeyError:
@@ -228,8 +235,6 @@ class SyncEngine(_Engine):
                     action = flow.send(self._fetch(action))
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
-        except AilabError as error:
-            raise self._scrub(error) from error.__cause__
 
     def _send(self, action: Send) -> Reply | NoReply:
         try:
@@ -282,7 +287,7 @@ class SyncEngine(_Engine):
     ) -> Task:
         """Validate, then submit; return the task once its id is known."""
         submission: Submission = prepare(spec, images, params)
-        limit = self.deadline() if deadline is None else deadline
+        limit = self.plan().deadline if deadline is None else deadline
         return self.run(submit_flow(submission, self.context, limit))
 
     def wait(
@@ -293,23 +298,26 @@ class SyncEngine(_Engine):
         timeout: float | None = None,
         poll_interval: float | None = None,
         on_status: StatusCallback | None = None,
-        deadline: float | None = None,
+        plan: CallPlan | None = None,
     ) -> Result[Any]:
-        """Poll the task until it finishes or the deadline (``timeout`` from now) passes."""
-        limit = self.deadline(timeout) if deadline is None else deadline
-        flow, task_id = self._wait_flow(task, operation, limit, poll_interval, on_status)
+        """Poll the task until it finishes or the deadline (``timeout`` from now) passes.
+
+        ``plan`` (from :meth:`plan`) replaces ``timeout`` and ``poll_interval``.
+        """
+        plan = plan or self.plan(timeout, poll_interval)
+        flow, task_id = self._wait_flow(task, operation, plan, on_status)
         done = self.run(flow)
         return Result(task_id, done.spec.name, done.urls, done.raw, done.model, downloads=self)
 
     def download(self, url: str, *, task_id: str) -> bytes:
         """Fetch one result file into memory."""
         fetch = Fetch(url, None, task_id, 0, self.settings.max_download_bytes)
-        return self.run(download_flow(fetch, self.context, self.deadline())).data or b""
+        return self.run(download_flow(fetch, self.context, self.plan().deadline)).data or b""
 
     def save(self, url: str, path: Path, *, task_id: str, index: int) -> Path:
         """Fetch one result file to ``path`` (a file, or a directory to name it in)."""
         fetch = Fetch(url, path, task_id, index, self.settings.max_download_bytes)
-        saved = self.run(download_flow(fetch, self.context, self.deadline())).path
+        saved = self.run(download_flow(fetch, self.context, self.plan().deadline)).path
         assert saved is not None  # noqa: S101 - a Fetch with a target always yields a path
         return saved
 
@@ -347,8 +355,6 @@ class AsyncEngine(_Engine):
                     action = flow.send(await self._fetch(action))
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
-        except AilabError as error:
-            raise self._scrub(error) from error.__cause__
 
     async def _send(self, action: Send) -> Reply | NoReply:
         try:
@@ -401,7 +407,7 @@ class AsyncEngine(_Engine):
     ) -> Task:
         """Validate (in a worker thread: it reads files), then submit."""
         submission = await asyncio.to_thread(prepare, spec, images, params)
-        limit = self.deadline() if deadline is None else deadline
+        limit = self.plan().deadline if deadline is None else deadline
         return await self.run(submit_flow(submission, self.context, limit))
 
     async def wait(
@@ -412,22 +418,27 @@ class AsyncEngine(_Engine):
         timeout: float | None = None,
         poll_interval: float | None = None,
         on_status: StatusCallback | None = None,
-        deadline: float | None = None,
+        plan: CallPlan | None = None,
     ) -> AsyncResult[Any]:
-        """Poll the task until it finishes or the deadline (``timeout`` from now) passes."""
-        limit = self.deadline(timeout) if deadline is None else deadline
-        flow, task_id = self._wait_flow(task, operation, limit, poll_interval, on_status)
+        """Poll the task until it finishes or the deadline (``timeout`` from now) passes.
+
+        ``plan`` (from :meth:`plan`) replaces ``timeout`` and ``poll_interval``.
+        """
+        plan = plan or self.plan(timeout, poll_interval)
+        flow, task_id = self._wait_flow(task, operation, plan, on_status)
         done = await self.run(flow)
         return AsyncResult(task_id, done.spec.name, done.urls, done.raw, done.model, downloads=self)
 
     async def download(self, url: str, *, task_id: str) -> bytes:
         """Fetch one result file into memory."""
         fetch = Fetch(url, None, task_id, 0, self.settings.max_download_bytes)
-        return (await self.run(download_flow(fetch, self.context, self.deadline()))).data or b""
+        return (
+            await self.run(download_flow(fetch, self.context, self.plan().deadline))
+        ).data or b""
 
     async def save(self, url: str, path: Path, *, task_id: str, index: int) -> Path:
         """Fetch one result file to ``path`` (a file, or a directory to name it in)."""
         fetch = Fetch(url, path, task_id, index, self.settings.max_download_bytes)
-        saved = (await self.run(download_flow(fetch, self.context, self.deadline()))).path
+        saved = (await self.run(download_flow(fetch, self.context, self.plan().deadline))).path
         assert saved is not None  # noqa: S101 - a Fetch with a target always yields a path
         return saved

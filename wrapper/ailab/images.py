@@ -22,7 +22,8 @@ ImageInput = str | os.PathLike[str] | bytes | bytearray | IO[bytes]
 # Pillow format names whose bytes are one of the API's media types under another name.
 # MPO is the multi-picture JPEG many phone cameras write; its first frame is a plain JPEG.
 _FORMAT_ALIASES = {"MPO": "image/jpeg"}
-_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/bmp": "bmp", "image/webp": "webp"}
+EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/bmp": ".bmp", "image/webp": ".webp"}
+"""File name extensions of the image media types the API takes and returns."""
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class PreparedImage:
     @property
     def file_name(self) -> str:
         """A neutral part file name: the local path is not disclosed to the API."""
-        return f"{self.field}.{_EXTENSIONS.get(self.media_type, 'bin')}"
+        return self.field + EXTENSIONS.get(self.media_type, ".bin")
 
 
 def _describe(value: object) -> str:
