@@ -74,15 +74,22 @@ class Field:
     enum_class: str | None = None
 
     @property
-    def description(self) -> str:
-        """The field's description as one plain sentence or two."""
-        text = re.sub(r"<[^>]+>", " ", str(self.schema.get("description", "")))
+    def help(self) -> str:
+        """The field's own description, plain, without a list of values or limits."""
+        text = str(self.schema.get("description", "")).split("<li>")[0]
+        text = re.sub(r"<[^>]+>", " ", text)
         text = re.sub(r"\s+", " ", text.replace("`", "")).strip()
-        if self.kind == "choice" and self.enum_class:
-            return f"One of {self.enum_class}'s {len(self.schema['enum'])} members, or its value."
-        if not text or text.startswith("-"):  # a bare list of limits: they are shown anyway
+        text = re.split(r"\s-\s", f" {text}", maxsplit=1)[0].strip()  # drop "- Image format: .."
+        if not text:
             return "The input image." if self.kind == "image" else self.wire
         return text
+
+    @property
+    def description(self) -> str:
+        """The field's description for a docstring."""
+        if self.kind == "choice" and self.enum_class:
+            return f"One of {self.enum_class}'s {len(self.schema['enum'])} members, or its value."
+        return self.help
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,7 @@ class Operation:
     """A submit operation with everything the template needs."""
 
     operation_id: str
+    path: str
     title: str
     description: str
     module: str
@@ -137,7 +145,7 @@ def _field(
 def operations(document: dict[str, Any]) -> list[Operation]:
     """Every operation carrying ``x-result``, in document order."""
     found: list[Operation] = []
-    for item in document["paths"].values():
+    for path, item in document["paths"].items():
         for operation in item.values():
             if not isinstance(operation, dict) or "x-result" not in operation:
                 continue
@@ -152,6 +160,7 @@ def operations(document: dict[str, Any]) -> list[Operation]:
             found.append(
                 Operation(
                     operation_id=operation_id,
+                    path=str(path),
                     title=str(operation.get("summary", operation_id)),
                     description=str(operation.get("description", "")).strip(),
                     module=f"{GENERATED_PACKAGE}.api.{snake(operation['tags'][0])}.{operation_id}",
@@ -166,12 +175,12 @@ def operations(document: dict[str, Any]) -> list[Operation]:
     return found
 
 
-def _query(document: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    for item in document["paths"].values():
+def _query(document: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    for path, item in document["paths"].items():
         for operation in item.values():
             if isinstance(operation, dict) and "x-task-query" in operation:
                 module = f"{GENERATED_PACKAGE}.api.{snake(operation['tags'][0])}."
-                return module + str(operation["operationId"]), operation["x-task-query"]
+                return module + str(operation["operationId"]), str(path), operation["x-task-query"]
     raise CodegenError("the spec has no operation with x-task-query")
 
 
@@ -201,6 +210,14 @@ def _api_key_header(document: dict[str, Any]) -> str:
 
 def _doc(text: str, indent: int) -> list[str]:
     return textwrap.wrap(text, width=96 - indent) or [""]
+
+
+def _text(value: str) -> str:
+    """A string literal, split into implicitly joined pieces so no line runs past the limit."""
+    pieces = textwrap.wrap(value, width=70, drop_whitespace=False, break_long_words=False)
+    if len(pieces) <= 1:
+        return repr(value)
+    return "(" + " ".join(repr(piece) for piece in pieces) + ")"
 
 
 def _python_type(field: Field) -> str:
@@ -286,6 +303,8 @@ def _spec_literal(operation: Operation) -> Iterator[str]:
     yield f"{operation.constant} = OperationSpec("
     yield f"    name={operation.operation_id!r},"
     yield f"    title={operation.title!r},"
+    yield f"    path={operation.path!r},"
+    yield f"    description={_text(operation.description)},"
     yield f"    api={alias},"
     yield f"    body_model={operation.body_model},"
     yield "    images=("
@@ -297,7 +316,8 @@ def _spec_literal(operation: Operation) -> Iterator[str]:
             f"        ImageField(name={f.wire!r}, required={f.required}, "
             f"media_types={tuple(limits['media-types'])!r}, max_bytes={limits['max-bytes']}, "
             f"min_width={limits['min-width']}, max_width={limits['max-width']}, "
-            f"min_height={limits['min-height']}, max_height={limits['max-height']}"
+            f"min_height={limits['min-height']}, max_height={limits['max-height']}, "
+            f"description={_text(f.help)}"
             + (f", argument={f.python!r}" if f.python != f.wire else "")
             + "),"
         )
@@ -318,6 +338,11 @@ def _spec_literal(operation: Operation) -> Iterator[str]:
             parts.append(f"choices={_choices(f.schema['enum'])}")
         if f.enum_class:
             parts.append(f"enum={f.enum_class}")
+        if "default" in f.schema:
+            parts.append(f"default={f.schema['default']!r}")
+        if "x-cli-name" in f.schema:
+            parts.append(f"cli={str(f.schema['x-cli-name'])!r}")
+        parts.append(f"description={_text(f.help)}")
         yield f"        Param({', '.join(parts)}),"
     yield "    ),"
     constants = {f.wire: str(f.schema["enum"][0]) for f in operation.fields if f.kind == "constant"}
@@ -397,7 +422,7 @@ def _exports(ops: list[Operation], enum_classes: list[str]) -> list[str]:
 def render(document: dict[str, Any]) -> str:
     """The source of ``wrapper/ailab/operations.py`` for this spec (before formatting)."""
     ops = operations(document)
-    query_module, query = _query(document)
+    query_module, query_path, query = _query(document)
     enum_classes = sorted({f.enum_class for op in ops for f in op.fields if f.enum_class})
     models = sorted(
         {op.body_model for op in ops} | {op.result_model for op in ops} | set(enum_classes)
@@ -434,6 +459,7 @@ def render(document: dict[str, Any]) -> str:
         "",
         "QUERY = QuerySpec(",
         "    api=_query_api,",
+        f"    path={query_path!r},",
         f"    task_id_parameter={query['task-id-parameter']!r},",
         f"    pending={_states(document, 'AsyncTaskPending')!r},",
         f"    completed={_states(document, 'AsyncTaskCompletedStatus')!r},",

@@ -57,6 +57,7 @@ API_KEY_HEADER = "ailabapi-api-key"
 
 QUERY = QuerySpec(
     api=_query_api,
+    path="/api/common/query-async-task-result",
     task_id_parameter="task_id",
     pending={0: "queued", 1: "processing"},
     completed={2: "completed"},
@@ -68,6 +69,11 @@ QUERY = QuerySpec(
 WAIST_SLIMMING = OperationSpec(
     name="waist_slimming",
     title="AI Waist Slimming",
+    path="/api/portrait/editing/ai-waist-slimming",
+    description=(
+        "AI Waist Slimming API creates a slimmer waist while preserving natural"
+        " body proportions, clothing, pose, and image quality."
+    ),
     api=_waist_slimming_api,
     body_model=WaistSlimmingBody,
     images=(
@@ -80,6 +86,7 @@ WAIST_SLIMMING = OperationSpec(
             max_width=4095,
             min_height=1,
             max_height=4095,
+            description="The input image.",
         ),
     ),
     params=(),
@@ -91,6 +98,11 @@ WAIST_SLIMMING = OperationSpec(
 FACE_BEAUTY_PRO = OperationSpec(
     name="face_beauty_pro",
     title="Face Beauty Pro",
+    path="/api/portrait/effects/face-beauty-pro",
+    description=(
+        "Face Beauty Pro API provides advanced portrait retouching, face "
+        "shaping, eyebrow removal, filters, and skin beautification."
+    ),
     api=_face_beauty_pro_api,
     body_model=FaceBeautyProBody,
     images=(
@@ -103,20 +115,80 @@ FACE_BEAUTY_PRO = OperationSpec(
             max_width=4095,
             min_height=49,
             max_height=4095,
+            description="The portrait to retouch.",
         ),
     ),
     params=(
-        Param(name="whitening", kind="integer", minimum=0, maximum=100),
-        Param(name="smoothing", kind="integer", minimum=0, maximum=100),
-        Param(name="thinface", kind="integer", minimum=0, maximum=100),
-        Param(name="shrink_face", kind="integer", minimum=0, maximum=100),
-        Param(name="enlarge_eye", kind="integer", minimum=0, maximum=100),
-        Param(name="remove_eyebrow", kind="integer", minimum=0, maximum=100),
+        Param(
+            name="whitening",
+            kind="integer",
+            minimum=0,
+            maximum=100,
+            default=50,
+            description=(
+                "Whitening Degree. 0 means no whitening effect, 100 represents the highest degree."
+            ),
+        ),
+        Param(
+            name="smoothing",
+            kind="integer",
+            minimum=0,
+            maximum=100,
+            default=50,
+            description=(
+                "Smoothing Degree. 0 means no smoothing effect, 100 represents the highest degree."
+            ),
+        ),
+        Param(
+            name="thinface",
+            kind="integer",
+            minimum=0,
+            maximum=100,
+            default=50,
+            description=(
+                "Face Slimming Degree. 0 means no face slimming effect, 100 represents "
+                "the highest degree."
+            ),
+        ),
+        Param(
+            name="shrink_face",
+            kind="integer",
+            minimum=0,
+            maximum=100,
+            default=50,
+            description=(
+                "Small Face Degree. 0 means no small face effect, 100 represents the "
+                "highest degree."
+            ),
+        ),
+        Param(
+            name="enlarge_eye",
+            kind="integer",
+            minimum=0,
+            maximum=100,
+            default=50,
+            description=(
+                "Big Eyes Degree. 0 means no big eyes effect, 100 represents the highest degree."
+            ),
+        ),
+        Param(
+            name="remove_eyebrow",
+            kind="integer",
+            minimum=0,
+            maximum=100,
+            default=50,
+            description=(
+                "Eyebrow Removal Degree. 0 means no eyebrow removal effect, 100 "
+                "represents the highest degree."
+            ),
+        ),
         Param(
             name="filter_type",
             kind="choice",
             choices=tuple(range(1, 36)),
             enum=FaceBeautyProBodyFilterType,
+            cli="filter",
+            description="Filter Effects.",
         ),
     ),
     constants={"task_type": "async"},
@@ -127,6 +199,11 @@ FACE_BEAUTY_PRO = OperationSpec(
 SMART_BEAUTY = OperationSpec(
     name="smart_beauty",
     title="Smart Beauty",
+    path="/api/portrait/effects/smart-beauty",
+    description=(
+        "Smart Beauty API retouches portraits with skin whitening, smoothing, "
+        "face slimming, facial feature adjustment, and makeup effects."
+    ),
     api=_smart_beauty_api,
     body_model=SmartBeautyBody,
     images=(
@@ -139,12 +216,30 @@ SMART_BEAUTY = OperationSpec(
             max_width=4095,
             min_height=1,
             max_height=4095,
+            description="The portrait to retouch.",
             argument="image",
         ),
     ),
     params=(
-        Param(name="multi_face", kind="flag"),
-        Param(name="beauty_level", kind="number", minimum=0, maximum=1),
+        Param(
+            name="multi_face",
+            kind="flag",
+            description=(
+                "Multiple-face beauty strategy. When set to 1, beauty enhancement is "
+                "applied to all faces (it is recommended that the number of faces in "
+                "the image be less than 18, as too many faces may lead to instability)."
+                " When set to any other value or not specified, only the largest face "
+                "is processed."
+            ),
+        ),
+        Param(
+            name="beauty_level",
+            kind="number",
+            minimum=0,
+            maximum=1,
+            default=1,
+            description="Beauty level, from 0 (none) to 1 (strongest).",
+        ),
     ),
     constants={"task_type": "async"},
     result_model=SmartBeautyTaskResult,
@@ -154,6 +249,12 @@ SMART_BEAUTY = OperationSpec(
 SMART_SKIN_ADVANCED = OperationSpec(
     name="smart_skin_advanced",
     title="AI Skin Enhancement Advanced",
+    path="/api/portrait/effects/smart-skin-advanced",
+    description=(
+        "Advanced skin retouching with independently switchable treatments: "
+        "all-in-one beautification, acne, spots, brightening, smoothing, pores,"
+        " wrinkles, under-eye and scars."
+    ),
     api=_smart_skin_advanced_api,
     body_model=SmartSkinAdvancedBody,
     images=(
@@ -166,18 +267,64 @@ SMART_SKIN_ADVANCED = OperationSpec(
             max_width=4095,
             min_height=1,
             max_height=4095,
+            description="The input image.",
         ),
     ),
     params=(
-        Param(name="smart_skin", kind="flag"),
-        Param(name="acne_removal", kind="flag"),
-        Param(name="spot_correction", kind="flag"),
-        Param(name="skin_brightening", kind="flag"),
-        Param(name="skin_smoothing", kind="flag"),
-        Param(name="pore_control", kind="flag"),
-        Param(name="wrinkle_reduction", kind="flag"),
-        Param(name="under_eye_correction", kind="flag"),
-        Param(name="scar_reduction", kind="flag"),
+        Param(
+            name="smart_skin",
+            kind="flag",
+            default="0",
+            description="Smart all-in-one skin beautification. 0: No. 1: Yes.",
+        ),
+        Param(
+            name="acne_removal",
+            kind="flag",
+            default="0",
+            description="Acne and blemish removal. 0: No. 1: Yes.",
+        ),
+        Param(
+            name="spot_correction",
+            kind="flag",
+            default="0",
+            description="Spot and pigmentation correction. 0: No. 1: Yes.",
+        ),
+        Param(
+            name="skin_brightening",
+            kind="flag",
+            default="0",
+            description="Skin brightening and tone enhancement. 0: No. 1: Yes.",
+        ),
+        Param(
+            name="skin_smoothing",
+            kind="flag",
+            default="0",
+            description="Skin smoothing and refinement. 0: No. 1: Yes.",
+        ),
+        Param(
+            name="pore_control",
+            kind="flag",
+            default="0",
+            description="Pore and oil control. 0: No. 1: Yes.",
+        ),
+        Param(
+            name="wrinkle_reduction",
+            kind="flag",
+            default="0",
+            description="Wrinkle and fine-line reduction. 0: No. 1: Yes.",
+        ),
+        Param(
+            name="under_eye_correction",
+            kind="flag",
+            default="0",
+            description="Under-eye correction. 0: No. 1: Yes.",
+        ),
+        Param(
+            name="scar_reduction",
+            kind="flag",
+            default="0",
+            description="Scar and skin damage reduction. 0: No. 1: Yes.",
+        ),
     ),
     constants={},
     result_model=SmartSkinAdvancedTaskResult,
@@ -187,6 +334,11 @@ SMART_SKIN_ADVANCED = OperationSpec(
 TRY_ON_CLOTHES_REFINER = OperationSpec(
     name="try_on_clothes_refiner",
     title="Try on Clothes Refiner",
+    path="/api/portrait/enhance/try-on-clothes-refiner",
+    description=(
+        "Refines the coarse result of the Try on Clothes API using the original"
+        " person and garment images."
+    ),
     api=_try_on_clothes_refiner_api,
     body_model=TryOnClothesRefinerBody,
     images=(
@@ -199,6 +351,7 @@ TRY_ON_CLOTHES_REFINER = OperationSpec(
             max_width=4095,
             min_height=151,
             max_height=4095,
+            description="Model image for calling the Try on Clothes API.",
         ),
         ImageField(
             name="top_garment",
@@ -209,6 +362,7 @@ TRY_ON_CLOTHES_REFINER = OperationSpec(
             max_width=4095,
             min_height=151,
             max_height=4095,
+            description="Top clothing image for calling the Try on Clothes API.",
         ),
         ImageField(
             name="coarse_image",
@@ -219,6 +373,7 @@ TRY_ON_CLOTHES_REFINER = OperationSpec(
             max_width=4095,
             min_height=151,
             max_height=4095,
+            description="Result image obtained from calling the Try on Clothes API.",
         ),
         ImageField(
             name="bottom_garment",
@@ -229,9 +384,18 @@ TRY_ON_CLOTHES_REFINER = OperationSpec(
             max_width=4095,
             min_height=151,
             max_height=4095,
+            description="Bottom clothing image for calling the Try on Clothes API.",
         ),
     ),
-    params=(Param(name="gender", kind="choice", required=True, choices=("woman", "man")),),
+    params=(
+        Param(
+            name="gender",
+            kind="choice",
+            required=True,
+            choices=("woman", "man"),
+            description="Gender of the person_image. woman: Female. man: Male.",
+        ),
+    ),
     constants={"task_type": "async"},
     result_model=TryOnClothesRefinerTaskResult,
     url_path=("output", "image_url"),
@@ -881,11 +1045,8 @@ class TryOnClothesRefiner(SyncOperation[TryOnClothesRefinerTaskResult]):
         """Submit a try_on_clothes_refiner task, wait and return its result.
 
         Args:
-            person_image: Model image for calling the Try on Clothes API. - Image format: JPG
-                JPEG PNG BMP - Image size: No more than 5 MB. - Image resolution: Larger than
-                150x150px, smaller than 4096x4096px. - Pose requirements: full-body front view with
-                hands fully visible. A path, bytes or binary file: JPEG, PNG, BMP, at most 5,242,880
-                bytes, 151..4095 x 151..4095 px.
+            person_image: Model image for calling the Try on Clothes API. A path, bytes or
+                binary file: JPEG, PNG, BMP, at most 5,242,880 bytes, 151..4095 x 151..4095 px.
             top_garment: Top clothing image for calling the Try on Clothes API. A path, bytes or
                 binary file: JPEG, PNG, BMP, at most 5,242,880 bytes, 151..4095 x 151..4095 px.
             coarse_image: Result image obtained from calling the Try on Clothes API. A path,
@@ -964,11 +1125,8 @@ class AsyncTryOnClothesRefiner(AsyncOperation[TryOnClothesRefinerTaskResult]):
         """Submit a try_on_clothes_refiner task, wait and return its result.
 
         Args:
-            person_image: Model image for calling the Try on Clothes API. - Image format: JPG
-                JPEG PNG BMP - Image size: No more than 5 MB. - Image resolution: Larger than
-                150x150px, smaller than 4096x4096px. - Pose requirements: full-body front view with
-                hands fully visible. A path, bytes or binary file: JPEG, PNG, BMP, at most 5,242,880
-                bytes, 151..4095 x 151..4095 px.
+            person_image: Model image for calling the Try on Clothes API. A path, bytes or
+                binary file: JPEG, PNG, BMP, at most 5,242,880 bytes, 151..4095 x 151..4095 px.
             top_garment: Top clothing image for calling the Try on Clothes API. A path, bytes or
                 binary file: JPEG, PNG, BMP, at most 5,242,880 bytes, 151..4095 x 151..4095 px.
             coarse_image: Result image obtained from calling the Try on Clothes API. A path,

@@ -29,6 +29,7 @@ class ImageField:
     max_width: int
     min_height: int
     max_height: int
+    description: str = ""
     argument: str = ""
 
     @property
@@ -44,6 +45,8 @@ class Param:
     ``kind`` says how a Python value maps to the wire: ``integer`` and ``number`` are range
     checked, ``flag`` is a Python bool sent as ``"0"``/``"1"``, ``choice`` is one of ``choices``.
     ``enum`` is the generated enum class whose members are also accepted (e.g. filter names).
+    ``default`` is the API's own default (the wrapper sends nothing when no value is given);
+    ``cli`` is the command-line option name when it differs from the field (``x-cli-name``).
     """
 
     name: str
@@ -53,6 +56,9 @@ class Param:
     maximum: float | None = None
     choices: tuple[str | int, ...] = ()
     enum: type[Enum] | None = None
+    default: str | int | float | None = None
+    cli: str = ""
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,8 @@ class OperationSpec:
 
     name: str
     title: str
+    path: str
+    description: str
     api: ModuleType
     body_model: type[object]
     images: tuple[ImageField, ...]
@@ -75,6 +83,7 @@ class QuerySpec:
     """The task-result endpoint and how it spells each task state."""
 
     api: ModuleType
+    path: str
     task_id_parameter: str
     pending: dict[int, str]
     completed: dict[int, str]
