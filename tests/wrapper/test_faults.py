@@ -547,6 +547,54 @@ def test_save_to_a_file_path(
     assert target.read_bytes() == b"abc"
 
 
+PNG_FILE = httpx.Response(
+    200, content=b"\x89PNG\r\n\x1a\nrest", headers={"content-type": "image/png"}
+)
+
+
+def test_save_with_a_name_keeps_the_extension_of_the_content(
+    client: ailab.Client, server: Server, jpeg: bytes, tmp_path: Any
+) -> None:
+    _completed_then(server, [PNG_FILE])
+    path = client.face_beauty_pro(jpeg).save(f"{tmp_path}/new/", name="me.face-beauty-pro")
+    assert path == tmp_path / "new" / "me.face-beauty-pro.png"
+    assert path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_save_without_overwrite_never_replaces_an_existing_file(
+    client: ailab.Client, server: Server, jpeg: bytes, tmp_path: Any
+) -> None:
+    _completed_then(server, [PNG_FILE])
+    result = client.face_beauty_pro(jpeg)
+    (tmp_path / "me.png").write_bytes(b"mine")
+    (tmp_path / "me-2.png").write_bytes(b"mine too")
+    assert result.save(tmp_path, name="me", overwrite=False) == tmp_path / "me-3.png"
+    assert result.save(tmp_path / "me.png", overwrite=False) == tmp_path / "me-4.png"
+    assert (tmp_path / "me.png").read_bytes() == b"mine"
+    assert (tmp_path / "me-2.png").read_bytes() == b"mine too"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "me-2.png",
+        "me-3.png",
+        "me-4.png",
+        "me.png",
+    ]
+    assert result.save(tmp_path / "me.png") == tmp_path / "me.png"  # overwrite is the default
+    assert (tmp_path / "me.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("name", ["", "sub/me", "..", "."])
+def test_save_name_must_be_a_plain_file_name(
+    client: ailab.Client, server: Server, jpeg: bytes, tmp_path: Any, name: str
+) -> None:
+    _completed_then(server, [PNG_FILE])
+    result = client.face_beauty_pro(jpeg)
+    with pytest.raises(ailab.InvalidInputError, match="plain file name"):
+        result.save(tmp_path, name=name)
+    with pytest.raises(ailab.InvalidInputError, match="needs a folder"):
+        result.save(tmp_path / "file.png", name="me")
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("status", [403, 404])
 def test_expired_result_url(
     client: ailab.Client, server: Server, jpeg: bytes, tmp_path: Any, status: int

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import tempfile
@@ -96,10 +97,13 @@ class Sink:
             raise DownloadError(f"cannot write the result file: {exc.strerror}") from exc
         target = self._fetch.target
         if target.is_dir():
-            name = safe_stem(self._fetch.task_id, self._fetch.index)
+            name = self._fetch.name or safe_stem(self._fetch.task_id, self._fetch.index)
             target = target / (name + extension(self._content_type, self._head))
         try:
-            os.replace(self._temp, target)
+            if self._fetch.overwrite:
+                os.replace(self._temp, target)
+            else:
+                target = _place_new(self._temp, target)
         except OSError as exc:
             raise DownloadError(
                 f"cannot move the result to {str(target)!r}: {exc.strerror}"
@@ -159,3 +163,25 @@ class Receiver:
         """Drop any temporary file that was not moved into place."""
         if self._sink is not None:
             self._sink.abort()
+
+
+def _place_new(temp: Path, target: Path) -> Path:
+    """Move ``temp`` to ``target`` or, if that exists, to the first free ``stem-N`` beside it.
+
+    A hard link fails atomically when the name is taken, so a file that appears at the same
+    moment is never replaced; filesystems without hard links fall back to a check, then rename.
+    """
+    for number in itertools.count(1):
+        candidate = target if number == 1 else target.with_stem(f"{target.stem}-{number}")
+        try:
+            os.link(temp, candidate)
+        except FileExistsError:
+            continue
+        except OSError:
+            if candidate.exists():
+                continue
+            os.replace(temp, candidate)
+            return candidate
+        temp.unlink()
+        return candidate
+    raise AssertionError("unreachable")  # pragma: no cover

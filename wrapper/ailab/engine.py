@@ -314,9 +314,11 @@ class SyncEngine(_Engine):
         fetch = Fetch(url, None, task_id, 0, self.settings.max_download_bytes)
         return self.run(download_flow(fetch, self.context, self.plan().deadline)).data or b""
 
-    def save(self, url: str, path: Path, *, task_id: str, index: int) -> Path:
+    def save(
+        self, url: str, path: Path, *, task_id: str, index: int, name: str, overwrite: bool
+    ) -> Path:
         """Fetch one result file to ``path`` (a file, or a directory to name it in)."""
-        fetch = Fetch(url, path, task_id, index, self.settings.max_download_bytes)
+        fetch = Fetch(url, path, task_id, index, self.settings.max_download_bytes, name, overwrite)
         saved = self.run(download_flow(fetch, self.context, self.plan().deadline)).path
         assert saved is not None  # noqa: S101 - a Fetch with a target always yields a path
         return saved
@@ -436,9 +438,11 @@ class AsyncEngine(_Engine):
             await self.run(download_flow(fetch, self.context, self.plan().deadline))
         ).data or b""
 
-    async def save(self, url: str, path: Path, *, task_id: str, index: int) -> Path:
+    async def save(
+        self, url: str, path: Path, *, task_id: str, index: int, name: str, overwrite: bool
+    ) -> Path:
         """Fetch one result file to ``path`` (a file, or a directory to name it in)."""
-        fetch = Fetch(url, path, task_id, index, self.settings.max_download_bytes)
+        fetch = Fetch(url, path, task_id, index, self.settings.max_download_bytes, name, overwrite)
         saved = (await self.run(download_flow(fetch, self.context, self.plan().deadline))).path
         assert saved is not None  # noqa: S101 - a Fetch with a target always yields a path
         return saved

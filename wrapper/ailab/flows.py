@@ -57,13 +57,19 @@ class Sleep:
 
 @dataclass(frozen=True)
 class Fetch:
-    """Download a result file into memory (``target`` None) or to ``target``."""
+    """Download a result file into memory (``target`` None) or to ``target``.
+
+    For a directory target the file is named ``name`` (default: from the task id) plus an
+    extension from the content. Without ``overwrite`` an existing file is never replaced.
+    """
 
     url: str
     target: Path | None
     task_id: str
     index: int
     max_bytes: int
+    name: str = ""
+    overwrite: bool = True
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,9 @@ class Downloads(Protocol):
         """The file's bytes."""
         ...
 
-    def save(self, url: str, path: Path, *, task_id: str, index: int) -> Path:
+    def save(
+        self, url: str, path: Path, *, task_id: str, index: int, name: str, overwrite: bool
+    ) -> Path:
         """Write the file to ``path`` (a file or a directory); return where it went."""
         ...
 
@@ -99,16 +101,26 @@ class AsyncDownloads(Protocol):
         """The file's bytes."""
         ...
 
-    async def save(self, url: str, path: Path, *, task_id: str, index: int) -> Path:
+    async def save(
+        self, url: str, path: Path, *, task_id: str, index: int, name: str, overwrite: bool
+    ) -> Path:
         """Write the file to ``path`` (a file or a directory); return where it went."""
         ...
 
 
-def _target(path: str | os.PathLike[str], *, directory: bool = False) -> Path:
+def _target(
+    path: str | os.PathLike[str], *, directory: bool = False, name: str | None = None
+) -> Path:
     """The save target; a trailing separator (or ``directory``) makes it a folder, created."""
     text = os.fspath(path)
     folder = directory or text.endswith(("/", os.sep))
     target = Path(text)
+    if name is not None:
+        if not name or name != Path(name).name or name in (".", ".."):
+            raise InvalidInputError(f"name={name!r} must be a plain file name without a folder")
+        if not (folder or target.is_dir()):
+            raise InvalidInputError(f"name={name!r} needs a folder to save into, not {text!r}")
+        folder = True
     if folder:
         try:
             target.mkdir(parents=True, exist_ok=True)
@@ -158,14 +170,29 @@ class Result(_ResultData[M]):
         """Fetch result file ``index`` (the API key is never sent to the storage host)."""
         return self.downloads.download(self._url(index), task_id=self.task_id)
 
-    def save(self, path: str | os.PathLike[str], index: int = 0) -> Path:
-        """Save result file ``index`` to a file, or into a directory under a safe name.
+    def save(
+        self,
+        path: str | os.PathLike[str],
+        index: int = 0,
+        *,
+        name: str | None = None,
+        overwrite: bool = True,
+    ) -> Path:
+        """Save result file ``index`` to a file, or into a directory; return where it went.
 
         ``path`` is a directory when it exists as one or ends with a path separator (then it is
-        created); otherwise it is the file to write.
+        created); otherwise it is the file to write. In a directory the file is named ``name``
+        (default: from the task id) plus an extension matching the content, e.g. ``.png``.
+        With ``overwrite=False`` an existing file is never replaced: the result goes to the
+        first free name (``photo-2.png``, ``photo-3.png``, ...) so a paid result is never lost.
         """
         return self.downloads.save(
-            self._url(index), _target(path), task_id=self.task_id, index=index
+            self._url(index),
+            _target(path, name=name),
+            task_id=self.task_id,
+            index=index,
+            name=name or "",
+            overwrite=overwrite,
         )
 
     def save_all(self, directory: str | os.PathLike[str]) -> list[Path]:
@@ -184,10 +211,22 @@ class AsyncResult(_ResultData[M]):
         """Fetch result file ``index`` (the API key is never sent to the storage host)."""
         return await self.downloads.download(self._url(index), task_id=self.task_id)
 
-    async def save(self, path: str | os.PathLike[str], index: int = 0) -> Path:
+    async def save(
+        self,
+        path: str | os.PathLike[str],
+        index: int = 0,
+        *,
+        name: str | None = None,
+        overwrite: bool = True,
+    ) -> Path:
         """Save result file ``index``; see :meth:`Result.save`."""
         return await self.downloads.save(
-            self._url(index), _target(path), task_id=self.task_id, index=index
+            self._url(index),
+            _target(path, name=name),
+            task_id=self.task_id,
+            index=index,
+            name=name or "",
+            overwrite=overwrite,
         )
 
     async def save_all(self, directory: str | os.PathLike[str]) -> list[Path]:
