@@ -284,6 +284,7 @@ def test_submit_not_resent_on_server_errors_that_may_have_started_work(
     with pytest.raises(ailab.ServerError, match="may exist") as caught:
         client.face_beauty_pro(jpeg)
     assert caught.value.status_code == status
+    assert caught.value.task_may_exist
     assert submits(server) == 1
 
 
@@ -328,6 +329,7 @@ def test_final_submit_failures_are_not_retried(
         client.face_beauty_pro(jpeg)
     assert type(caught.value) is error
     assert caught.value.status_code == status
+    assert not caught.value.task_may_exist
     assert submits(server) == 1
 
 

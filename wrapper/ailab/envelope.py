@@ -140,7 +140,8 @@ def api_error(
         text += f" [task_id={task_id}]"
     if request_id or log_id:
         text += f" [request_id={request_id}, log_id={log_id}]"
-    if phase == "submit" and status in (500, 502, 504):
+    task_may_exist = phase == "submit" and status in (500, 502, 504)
+    if task_may_exist:
         text += ". The request reached the server, so a task may exist: it was not resent"
     return cls(
         text,
@@ -151,6 +152,7 @@ def api_error(
         request_id=request_id,
         log_id=log_id,
         task_id=task_id,
+        task_may_exist=task_may_exist,
     )
 
 

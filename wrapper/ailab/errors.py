@@ -19,7 +19,8 @@ class ApiError(AilabError):
 
     Attributes mirror the response envelope; either envelope generation fills them the same way.
     ``status_code`` is the HTTP status, or the envelope's ``error_code`` when the API answered
-    HTTP 200 with a non-zero ``error_code``.
+    HTTP 200 with a non-zero ``error_code``. ``task_may_exist`` is True when a submit failed
+    after reaching the service (HTTP 500, 502, 504): a task may have been created and charged.
     """
 
     def __init__(
@@ -33,9 +34,11 @@ class ApiError(AilabError):
         request_id: str | None = None,
         log_id: str | None = None,
         task_id: str | None = None,
+        task_may_exist: bool = False,
     ) -> None:
         """Build the error; ``message`` is the human-readable summary."""
         super().__init__(message)
+        self.task_may_exist = task_may_exist
         self.status_code = status_code
         self.code = code
         self.code_message = code_message
