@@ -398,8 +398,24 @@ def test_failed_status_3_is_a_task_failure(
     client: ailab.Client, server: Server, jpeg: bytes
 ) -> None:
     script(server, submit=[answer(200, SUBMITTED)], query=[answer(200, {"task_status": 3})])
-    with pytest.raises(ailab.TaskFailedError):
+    with pytest.raises(ailab.TaskFailedError) as caught:
         client.face_beauty_pro(jpeg)
+    assert caught.value.code == "TASK_FAILED"
+
+
+def test_failed_status_3_keeps_the_reason_from_error_detail(
+    client: ailab.Client, server: Server, jpeg: bytes
+) -> None:
+    failed = {
+        "task_status": 3,
+        "error_code": 0,
+        "error_detail": {"code": "ERROR_NO_FACE_IN_FILE", "code_message": "No face found."},
+    }
+    script(server, submit=[answer(200, SUBMITTED)], query=[answer(200, failed)])
+    with pytest.raises(ailab.TaskFailedError, match="ERROR_NO_FACE_IN_FILE") as caught:
+        client.face_beauty_pro(jpeg)
+    assert caught.value.code == "ERROR_NO_FACE_IN_FILE"
+    assert caught.value.code_message == "No face found."
 
 
 def test_unknown_task_id_is_not_found(client: ailab.Client, server: Server) -> None:

@@ -109,6 +109,16 @@ def retry_after(headers: Mapping[str, str], now: datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
+def reasons(body: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """``(code, code_message, message)`` from either envelope generation."""
+    raw_detail = body.get("error_detail")
+    detail: Mapping[str, Any] = raw_detail if isinstance(raw_detail, Mapping) else {}
+    code = _text(detail.get("code")) or _text(body.get("error_code_str"))
+    code_message = _text(detail.get("code_message"))
+    message = _text(detail.get("message")) or _text(body.get("error_msg"))
+    return code, code_message, message
+
+
 def api_error(
     reply: Reply,
     body: Mapping[str, Any] | None,
@@ -120,11 +130,7 @@ def api_error(
 ) -> ApiError:
     """The error for a failed answer, with every envelope field the answer carries."""
     body = body or {}
-    raw_detail = body.get("error_detail")
-    detail: Mapping[str, Any] = raw_detail if isinstance(raw_detail, Mapping) else {}
-    code = _text(detail.get("code")) or _text(body.get("error_code_str"))
-    code_message = _text(detail.get("code_message"))
-    message = _text(detail.get("message")) or _text(body.get("error_msg"))
+    code, code_message, message = reasons(body)
     request_id = _text(body.get("request_id"))
     log_id = _text(body.get("log_id"))
     cls = _error_class(status, code, phase)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from .envelope import Reply, api_error, failure_status, is_retryable, retry_after
+from .envelope import Reply, api_error, failure_status, is_retryable, reasons, retry_after
 from .errors import (
     AilabError,
     DownloadError,
@@ -302,10 +302,14 @@ def _state(body: Mapping[str, Any], query: QuerySpec, label: str, task_id: str) 
     if status is None and isinstance(value, str) and value.strip().isdigit():
         status = int(value)
     if status in query.failed:
+        code, code_message, message = reasons(body)
+        why = " - ".join(part for part in (code, code_message, message) if part)
         raise TaskFailedError(
-            f"{label}: the task failed (task_status {status})",
+            f"{label}: the task failed (task_status {status})" + (f": {why}" if why else ""),
             status_code=200,
-            code="TASK_FAILED",
+            code=code or "TASK_FAILED",
+            code_message=code_message,
+            api_message=message,
             request_id=body.get("request_id") if isinstance(body.get("request_id"), str) else None,
             log_id=body.get("log_id") if isinstance(body.get("log_id"), str) else None,
             task_id=task_id,
