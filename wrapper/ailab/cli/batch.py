@@ -123,6 +123,12 @@ class Batch:
         # Tasks already paid for first: their results expire; new submits can wait.
         self._queue.extend((item, Step.WAIT) for item in waits)
         self._queue.extend((item, Step.SUBMIT) for item in submits)
+        plan = [f"{len(submits)} to submit"]
+        if waits:
+            plan.insert(0, f"{len(waits)} submitted earlier (polled again, not resubmitted)")
+        if self.tally.saved_before:
+            plan.insert(0, f"{self.tally.saved_before} already saved")
+        self.output.say(f"{self.tally.total} images: {', '.join(plan)}")
 
     def _step(self, item: Item, now: float) -> Step | None:  # noqa: PLR0911 - a state table
         young = item.submitted_at is not None and now - item.submitted_at < RETENTION_SECONDS
