@@ -114,7 +114,11 @@ class StatusLine:
 
 
 class BatchProgress:
-    """The batch's progress bar (done, failed, in flight, ETA), or plain lines off a terminal."""
+    """The batch's progress bar (done, failed, in flight, ETA), or plain lines off a terminal.
+
+    The bar counts images this run is finished with, whatever the outcome; failures are counted
+    (and listed) separately.
+    """
 
     def __init__(self, output: Output, total: int, done: int) -> None:
         """Count ``total`` images, ``done`` of which were finished by an earlier run."""
@@ -158,13 +162,12 @@ class BatchProgress:
         self._refresh()
 
     def finished(self) -> None:
-        """One image left flight (saved, failed or stopped)."""
+        """One image left flight (saved, failed or left for a re-run): the bar advances."""
         self.flight -= 1
-        self._refresh()
+        self._refresh(advance=1)
 
     def saved(self, name: str, paths: list[str]) -> None:
         """An image's result was saved."""
-        self._refresh(advance=1)
         if self._progress is None and not self.output.json_mode:
             self.output.say(f"saved {name} -> {', '.join(paths)}")
 
