@@ -49,7 +49,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Unit tests: the spec pipeline, the merged spec and the wrapper (no network, no Node)."""
+    """Unit tests: the spec pipeline, the merged spec, the wrapper and the CLI (no network)."""
     _install(session, "test")
     session.run(
         "pytest",

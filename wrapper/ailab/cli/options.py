@@ -84,11 +84,12 @@ def param_option(param: Param) -> click.Option:
     help_text = param.description
     if param.kind == "flag":
         name = _option_name(param)
+        # Unset means "send nothing" (None); a required flag must not get that default.
+        unset: dict[str, Any] = {"required": True} if param.required else {"default": None}
         return click.Option(
             [f"{name}/--no-{name[2:]}", param.name],
-            default=None,
-            required=param.required,
-            help=help_text.split(" 0:")[0] + _api_default(param),
+            help=help_text.split(" 0:")[0] + _api_default(param),  # drop the "0: No. 1: Yes."
+            **unset,
         )
     kind: click.ParamType[Any]
     if param.kind == "integer":
@@ -100,10 +101,10 @@ def param_option(param: Param) -> click.Option:
         help_text += f" One of: {kind.listing()}."
     else:
         kind = click.Choice([str(choice) for choice in param.choices])
+    # No explicit default: click 8.5 treats default=None as given, so required goes unchecked.
     return click.Option(
         [_option_name(param), param.name],
         type=kind,
-        default=None,
         required=param.required,
         help=help_text + _api_default(param),
     )
