@@ -253,6 +253,8 @@ def _run_batch(
 
     try:
         return int(asyncio.run(go()))
+    except JournalError as error:
+        raise CommandError(str(error), ExitCode.FAILED) from error
     finally:
         opened.close()
 

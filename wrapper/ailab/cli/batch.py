@@ -38,7 +38,7 @@ from .console import BatchProgress, Output
 from .destination import Destination
 from .exits import ExitCode, error_code, is_account_error
 from .inputs import Inputs
-from .journal import Item, Journal, State
+from .journal import Item, Journal, JournalError, State
 from .options import command_name, primary_image
 
 RETENTION_SECONDS = QUERY.retention_hours * 3600
@@ -101,6 +101,7 @@ class Batch:
         self.stopping = False
         self.interrupted = False
         self.account_error: AilabError | None = None
+        self.journal_error: JournalError | None = None
         self._polling: set[asyncio.Task[Any]] = set()
         self._workers: list[asyncio.Task[None]] = []
         self._queue: deque[tuple[Item, Step]] = deque()
@@ -174,6 +175,8 @@ class Batch:
         for outcome in outcomes:
             if isinstance(outcome, Exception):
                 raise outcome
+        if self.journal_error is not None:
+            raise self.journal_error
         self._summary(time.monotonic() - started)
         return self._exit_code()
 
@@ -187,6 +190,12 @@ class Batch:
             self._progress.started()
             try:
                 await self._process(item, step)
+            except JournalError as error:
+                # Without a journal nothing can promise "never twice": stop everything.
+                self.journal_error = self.journal_error or error
+                self.stopping = True
+                for task in self._polling:
+                    task.cancel()
             finally:
                 self._progress.finished()
 

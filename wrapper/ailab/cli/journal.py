@@ -202,26 +202,33 @@ class Journal:
             for row in rows
         ]
 
+    def _write(self, sql: str, parameters: Sequence[object]) -> None:
+        """One committed (fsynced) transaction; a failure stops the batch (JournalError)."""
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute(sql, parameters)
+        except sqlite3.Error as exc:
+            raise JournalError(
+                f"cannot write the journal {str(self.path)!r} ({exc}); the batch stopped so "
+                "that nothing is paid twice: free space or fix permissions, then re-run"
+            ) from exc
+
     def _update(self, key: str, **values: object) -> None:
         columns = ", ".join(f"{name} = ?" for name in values)
-        with self._db:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute(
-                f"UPDATE items SET {columns}, updated_at = ? WHERE key = ?",  # noqa: S608 - names are ours
-                [*values.values(), time.time(), key],
-            )
+        self._write(
+            f"UPDATE items SET {columns}, updated_at = ? WHERE key = ?",  # noqa: S608 - our names
+            [*values.values(), time.time(), key],
+        )
 
     def mark_submitting(self, key: str) -> None:
         """Record the intent to submit, before the request is sent."""
-        with self._db:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute(
-                "UPDATE items SET state = ?, submits = submits + 1, task_id = NULL,"
-                " submitted_at = NULL, error_code = NULL, error = NULL, saved = '[]',"
-                " updated_at = ?"
-                " WHERE key = ?",
-                [State.SUBMITTING.value, time.time(), key],
-            )
+        self._write(
+            "UPDATE items SET state = ?, submits = submits + 1, task_id = NULL,"
+            " submitted_at = NULL, error_code = NULL, error = NULL, saved = '[]',"
+            " updated_at = ? WHERE key = ?",
+            [State.SUBMITTING.value, time.time(), key],
+        )
 
     def mark_submitted(self, key: str, task_id: str, submitted_at: float) -> None:
         """Record the task id (before polling starts)."""
