@@ -176,7 +176,3 @@ class BatchProgress:
         self.failed += 1
         self._refresh()
         self.output.say(f"failed {name}: {code}: {message}", "red")
-
-    def note(self, text: str) -> None:
-        """A warning above the bar."""
-        self.output.warn(text)

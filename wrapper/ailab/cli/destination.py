@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..results import AsyncResult, Result
+from ..results import Result
 from .exits import CommandError
 
 
@@ -66,12 +66,4 @@ class Destination:
         for index in range(len(result.urls)):
             target, name = self.target(index)
             paths.append(result.save(target, index, name=name, overwrite=overwrite))
-        return paths
-
-    async def save_async(self, result: AsyncResult[object], *, overwrite: bool) -> list[Path]:
-        """Save every file of ``result`` (AsyncClient); return where each went."""
-        paths = []
-        for index in range(len(result.urls)):
-            target, name = self.target(index)
-            paths.append(await result.save(target, index, name=name, overwrite=overwrite))
         return paths
