@@ -247,12 +247,8 @@ def _signature(operation: Operation) -> tuple[list[str], list[str]]:
     ]
     params = [f"{f.python}: {_python_type(f)}" for f in keyword_required]
     params += [f"{f.python}: {_python_type(f)} | None = None" for f in optional_images]
-    for f in optional:
-        default = f.schema.get("default")
-        if f.kind == "flag" and default is not None:
-            params.append(f"{f.python}: bool = {str(default) == '1'}")
-        else:
-            params.append(f"{f.python}: {_python_type(f)} | None = None")
+    # None sends nothing, so the API's own default applies (and stays current if it changes).
+    params += [f"{f.python}: {_python_type(f)} | None = None" for f in optional]
     return [f"{f.python}: {_python_type(f)}" for f in positional], params
 
 
@@ -273,8 +269,11 @@ def _args_doc(operation: Operation, indent: int) -> list[str]:
             text = f.description
             if f.kind in ("integer", "number") and "minimum" in f.schema:
                 text += f" Range {f.schema['minimum']}..{f.schema['maximum']}."
-            if "default" in f.schema and f.kind != "flag":
-                text += f" The API's default is {f.schema['default']}."
+            if "default" in f.schema:
+                default = f.schema["default"]
+                if f.kind == "flag":
+                    default = "on" if str(default) == "1" else "off"
+                text += f" The API's default is {default}."
         wrapped = _doc(f"{f.python}: {text}", indent + 4)
         lines.append("    " + wrapped[0])
         lines += ["        " + line for line in wrapped[1:]]

@@ -834,15 +834,15 @@ class SmartSkinAdvanced(SyncOperation[SmartSkinAdvancedTaskResult]):
         self,
         image: ImageInput,
         *,
-        smart_skin: bool = False,
-        acne_removal: bool = False,
-        spot_correction: bool = False,
-        skin_brightening: bool = False,
-        skin_smoothing: bool = False,
-        pore_control: bool = False,
-        wrinkle_reduction: bool = False,
-        under_eye_correction: bool = False,
-        scar_reduction: bool = False,
+        smart_skin: bool | None = None,
+        acne_removal: bool | None = None,
+        spot_correction: bool | None = None,
+        skin_brightening: bool | None = None,
+        skin_smoothing: bool | None = None,
+        pore_control: bool | None = None,
+        wrinkle_reduction: bool | None = None,
+        under_eye_correction: bool | None = None,
+        scar_reduction: bool | None = None,
         timeout: float | None = None,
         poll_interval: float | None = None,
         on_status: StatusCallback | None = None,
@@ -852,15 +852,21 @@ class SmartSkinAdvanced(SyncOperation[SmartSkinAdvancedTaskResult]):
         Args:
             image: The input image. A path, bytes or binary file: JPEG, PNG, WEBP, at most
                 10,485,760 bytes, 1..4095 x 1..4095 px.
-            smart_skin: Smart all-in-one skin beautification. 0: No. 1: Yes.
-            acne_removal: Acne and blemish removal. 0: No. 1: Yes.
-            spot_correction: Spot and pigmentation correction. 0: No. 1: Yes.
-            skin_brightening: Skin brightening and tone enhancement. 0: No. 1: Yes.
-            skin_smoothing: Skin smoothing and refinement. 0: No. 1: Yes.
-            pore_control: Pore and oil control. 0: No. 1: Yes.
-            wrinkle_reduction: Wrinkle and fine-line reduction. 0: No. 1: Yes.
-            under_eye_correction: Under-eye correction. 0: No. 1: Yes.
-            scar_reduction: Scar and skin damage reduction. 0: No. 1: Yes.
+            smart_skin: Smart all-in-one skin beautification. 0: No. 1: Yes. The API's default
+                is off.
+            acne_removal: Acne and blemish removal. 0: No. 1: Yes. The API's default is off.
+            spot_correction: Spot and pigmentation correction. 0: No. 1: Yes. The API's default
+                is off.
+            skin_brightening: Skin brightening and tone enhancement. 0: No. 1: Yes. The API's
+                default is off.
+            skin_smoothing: Skin smoothing and refinement. 0: No. 1: Yes. The API's default is
+                off.
+            pore_control: Pore and oil control. 0: No. 1: Yes. The API's default is off.
+            wrinkle_reduction: Wrinkle and fine-line reduction. 0: No. 1: Yes. The API's default
+                is off.
+            under_eye_correction: Under-eye correction. 0: No. 1: Yes. The API's default is off.
+            scar_reduction: Scar and skin damage reduction. 0: No. 1: Yes. The API's default is
+                off.
             timeout: Overall deadline in seconds (default: the client's wait_timeout).
             poll_interval: Seconds between status queries (default: the client's).
             on_status: Called with a StatusChange whenever the task's status changes.
@@ -888,15 +894,15 @@ class SmartSkinAdvanced(SyncOperation[SmartSkinAdvancedTaskResult]):
         self,
         image: ImageInput,
         *,
-        smart_skin: bool = False,
-        acne_removal: bool = False,
-        spot_correction: bool = False,
-        skin_brightening: bool = False,
-        skin_smoothing: bool = False,
-        pore_control: bool = False,
-        wrinkle_reduction: bool = False,
-        under_eye_correction: bool = False,
-        scar_reduction: bool = False,
+        smart_skin: bool | None = None,
+        acne_removal: bool | None = None,
+        spot_correction: bool | None = None,
+        skin_brightening: bool | None = None,
+        skin_smoothing: bool | None = None,
+        pore_control: bool | None = None,
+        wrinkle_reduction: bool | None = None,
+        under_eye_correction: bool | None = None,
+        scar_reduction: bool | None = None,
     ) -> Task:
         """Validate and submit a smart_skin_advanced task; return its Task.
 
@@ -934,15 +940,15 @@ class AsyncSmartSkinAdvanced(AsyncOperation[SmartSkinAdvancedTaskResult]):
         self,
         image: ImageInput,
         *,
-        smart_skin: bool = False,
-        acne_removal: bool = False,
-        spot_correction: bool = False,
-        skin_brightening: bool = False,
-        skin_smoothing: bool = False,
-        pore_control: bool = False,
-        wrinkle_reduction: bool = False,
-        under_eye_correction: bool = False,
-        scar_reduction: bool = False,
+        smart_skin: bool | None = None,
+        acne_removal: bool | None = None,
+        spot_correction: bool | None = None,
+        skin_brightening: bool | None = None,
+        skin_smoothing: bool | None = None,
+        pore_control: bool | None = None,
+        wrinkle_reduction: bool | None = None,
+        under_eye_correction: bool | None = None,
+        scar_reduction: bool | None = None,
         timeout: float | None = None,
         poll_interval: float | None = None,
         on_status: StatusCallback | None = None,
@@ -952,15 +958,21 @@ class AsyncSmartSkinAdvanced(AsyncOperation[SmartSkinAdvancedTaskResult]):
         Args:
             image: The input image. A path, bytes or binary file: JPEG, PNG, WEBP, at most
                 10,485,760 bytes, 1..4095 x 1..4095 px.
-            smart_skin: Smart all-in-one skin beautification. 0: No. 1: Yes.
-            acne_removal: Acne and blemish removal. 0: No. 1: Yes.
-            spot_correction: Spot and pigmentation correction. 0: No. 1: Yes.
-            skin_brightening: Skin brightening and tone enhancement. 0: No. 1: Yes.
-            skin_smoothing: Skin smoothing and refinement. 0: No. 1: Yes.
-            pore_control: Pore and oil control. 0: No. 1: Yes.
-            wrinkle_reduction: Wrinkle and fine-line reduction. 0: No. 1: Yes.
-            under_eye_correction: Under-eye correction. 0: No. 1: Yes.
-            scar_reduction: Scar and skin damage reduction. 0: No. 1: Yes.
+            smart_skin: Smart all-in-one skin beautification. 0: No. 1: Yes. The API's default
+                is off.
+            acne_removal: Acne and blemish removal. 0: No. 1: Yes. The API's default is off.
+            spot_correction: Spot and pigmentation correction. 0: No. 1: Yes. The API's default
+                is off.
+            skin_brightening: Skin brightening and tone enhancement. 0: No. 1: Yes. The API's
+                default is off.
+            skin_smoothing: Skin smoothing and refinement. 0: No. 1: Yes. The API's default is
+                off.
+            pore_control: Pore and oil control. 0: No. 1: Yes. The API's default is off.
+            wrinkle_reduction: Wrinkle and fine-line reduction. 0: No. 1: Yes. The API's default
+                is off.
+            under_eye_correction: Under-eye correction. 0: No. 1: Yes. The API's default is off.
+            scar_reduction: Scar and skin damage reduction. 0: No. 1: Yes. The API's default is
+                off.
             timeout: Overall deadline in seconds (default: the client's wait_timeout).
             poll_interval: Seconds between status queries (default: the client's).
             on_status: Called with a StatusChange whenever the task's status changes.
@@ -988,15 +1000,15 @@ class AsyncSmartSkinAdvanced(AsyncOperation[SmartSkinAdvancedTaskResult]):
         self,
         image: ImageInput,
         *,
-        smart_skin: bool = False,
-        acne_removal: bool = False,
-        spot_correction: bool = False,
-        skin_brightening: bool = False,
-        skin_smoothing: bool = False,
-        pore_control: bool = False,
-        wrinkle_reduction: bool = False,
-        under_eye_correction: bool = False,
-        scar_reduction: bool = False,
+        smart_skin: bool | None = None,
+        acne_removal: bool | None = None,
+        spot_correction: bool | None = None,
+        skin_brightening: bool | None = None,
+        skin_smoothing: bool | None = None,
+        pore_control: bool | None = None,
+        wrinkle_reduction: bool | None = None,
+        under_eye_correction: bool | None = None,
+        scar_reduction: bool | None = None,
     ) -> Task:
         """Validate and submit a smart_skin_advanced task; return its Task.
 

@@ -1,6 +1,7 @@
 """The ``ailab`` command line (also ``python -m ailab``); see README "Command line".
 
-Imported only by the command itself: ``import ailab`` never loads click or rich.
+Imported only by the command itself: no module of ``import ailab`` imports it. (httpx itself
+imports click and rich, for its own optional command line, whenever they are installed.)
 """
 
 from .app import main

@@ -227,7 +227,7 @@ def _run_batch(
         input=inputs.spec,
         keys=tuple(inputs.files),
     )
-    command = _command_line()
+    command = _command_line(click.get_current_context().find_root().obj["argv"])
     try:
         opened = Journal.open(journal_path, identity, inputs.outputs(), command)
     except JournalError as error:
@@ -259,10 +259,10 @@ def _run_batch(
         opened.close()
 
 
-def _command_line() -> str:
+def _command_line(argv: Sequence[str]) -> str:
     """The command as typed, for "resume with" hints, without an --api-key value."""
     words, skip = [], False
-    for word in sys.argv[1:]:
+    for word in argv:
         if skip:
             skip = False
             continue
@@ -296,8 +296,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line; exit with the documented code (no traceback for expected errors)."""
     app = _build()
     output = Output()
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
-        code = app.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        code = app.main(args=args, standalone_mode=False, obj={"argv": args})
     except click.exceptions.Abort:
         output.error("interrupted")
         sys.exit(ExitCode.INTERRUPTED)

@@ -36,7 +36,7 @@ from ..results import AsyncResult, Task
 from ..specs import OperationSpec
 from .console import BatchProgress, Output
 from .destination import Destination
-from .exits import ExitCode, error_code, is_account_error
+from .exits import ExitCode, describe, error_code, is_account_error
 from .inputs import Inputs
 from .journal import Item, Journal, JournalError, State
 from .options import command_name, primary_image
@@ -246,7 +246,7 @@ class Batch:
             self.journal.mark_pending(key)
             self.journal.note_error(key, code, str(error))
             self.tally.unfinished.append(key)
-            self._report(key, code, f"{error} (not charged; re-run to retry)")
+            self._report(key, code, f"{error} (not charged; re-run to retry)", "unfinished")
         elif isinstance(error, InvalidInputError):
             self._failed(key, code, str(error))
         elif is_account_error(error):
@@ -291,12 +291,14 @@ class Batch:
         folder = self.options.out.joinpath(*output.parent.parts)
         destination = Destination(folder=folder, name=output.name)
         try:
-            for index in range(len(paths), len(result.urls)):
+            for index in range(len(result.urls)):
+                if index < len(paths) and Path(paths[index]).exists():
+                    continue  # saved before this run stopped (or before it was deleted)
                 target, name = destination.target(index)
-                saved = await result.save(
-                    target, index, name=name, overwrite=self.options.overwrite
+                saved = str(
+                    await result.save(target, index, name=name, overwrite=self.options.overwrite)
                 )
-                paths.append(str(saved))
+                paths[index : index + 1] = [saved]
                 self.journal.record_files(item.key, paths)
         except AilabError as error:
             self._unfinished(item.key, error)
@@ -319,12 +321,12 @@ class Batch:
 
     # ------------------------------------------------------------------ outcomes
 
-    def _report(self, key: str, code: str, message: str) -> None:
+    def _report(self, key: str, code: str, message: str, status: str = "failed") -> None:
         assert self._progress is not None  # noqa: S101 - set by run()
-        self._progress.failure(key, code, message)
+        self._progress.failure(key, code, message, status)
         if self.output.json_mode:
             self.output.record(
-                {"input": key, "status": "failed", "error": {"code": code, "message": message}}
+                {"input": key, "status": status, "error": {"code": code, "message": message}}
             )
 
     def _failed(self, key: str, code: str, message: str) -> None:
@@ -335,13 +337,14 @@ class Batch:
     def _uncertain(self, key: str, code: str, message: str) -> None:
         self.journal.mark_uncertain(key, code, message)
         self.tally.uncertain.append(key)
-        self._report(key, code, message)
+        self._report(key, code, message, "uncertain")
 
     def _unfinished(self, key: str, error: AilabError) -> None:
         """The task exists and is paid for; a re-run polls it again (never resubmits it)."""
-        self.journal.note_error(key, error_code(error), str(error))
+        self.journal.note_error(key, error_code(error), describe(error))
         self.tally.unfinished.append(key)
-        self._report(key, error_code(error), f"{error} (the task is kept; re-run to resume)")
+        message = f"{describe(error)} (the task is kept; re-run to resume)"
+        self._report(key, error_code(error), message, "unfinished")
 
     def _halt(self, error: AilabError) -> None:
         if self.account_error is None:

@@ -171,8 +171,15 @@ class BatchProgress:
         if self._progress is None and not self.output.json_mode:
             self.output.say(f"saved {name} -> {', '.join(paths)}")
 
-    def failure(self, name: str, code: str, message: str) -> None:
-        """One line per failed image, above the bar."""
-        self.failed += 1
+    def failure(self, name: str, code: str, message: str, status: str = "failed") -> None:
+        """One line per image this run could not finish, above the bar.
+
+        ``status`` is ``failed``, or ``unfinished`` / ``uncertain`` for images a re-run takes
+        up again (those are not counted as failed).
+        """
+        if status == "failed":
+            self.failed += 1
         self._refresh()
-        self.output.say(f"failed {name}: {code}: {message}", "red")
+        self.output.say(
+            f"{status} {name}: {code}: {message}", "red" if status == "failed" else "yellow"
+        )

@@ -10,6 +10,7 @@ from ..errors import (
     AuthenticationError,
     InsufficientCreditsError,
     InvalidInputError,
+    WaitTimeoutError,
 )
 
 
@@ -48,6 +49,14 @@ def exit_code(error: BaseException) -> ExitCode:
 def is_account_error(error: BaseException) -> bool:
     """Errors that no other image will escape: a wrong key or an empty account."""
     return isinstance(error, AuthenticationError | InsufficientCreditsError)
+
+
+def describe(error: AilabError) -> str:
+    """The error's message, in command-line terms (the wrapper's speak of Python calls)."""
+    if isinstance(error, WaitTimeoutError):
+        state = f"still {error.last_status}" if error.last_status else "not finished"
+        return f"task {error.task_id} was {state} when --timeout ran out; it carries on at the API"
+    return str(error)
 
 
 def error_code(error: AilabError) -> str:

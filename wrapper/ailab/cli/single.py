@@ -14,7 +14,7 @@ from ..specs import OperationSpec
 from .connection import Connection
 from .console import Output, StatusLine
 from .destination import Destination
-from .exits import CommandError, ExitCode
+from .exits import CommandError, ExitCode, describe
 from .options import call_arguments, command_name, primary_image
 
 
@@ -113,7 +113,9 @@ def _wait(
         raise
     except AilabError as error:
         if _resumable(error):
-            raise CommandError(f"{error}\nResume with: {hint}", ExitCode.FAILED) from error
+            raise CommandError(
+                f"{describe(error)}\nResume with: {hint}", ExitCode.FAILED
+            ) from error
         raise
 
 
