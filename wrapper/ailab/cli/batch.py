@@ -26,6 +26,8 @@ from ..errors import (
     AilabError,
     ApiError,
     InvalidInputError,
+    RateLimitError,
+    ServerError,
     TaskFailedError,
     TaskNotFoundError,
     TransportError,
@@ -190,6 +192,9 @@ class Batch:
             self._progress.started()
             try:
                 await self._process(item, step)
+            except asyncio.CancelledError:  # a second Ctrl-C: the journal says where it stood
+                self.tally.unfinished.append(item.key)
+                raise
             except JournalError as error:
                 # Without a journal nothing can promise "never twice": stop everything.
                 self.journal_error = self.journal_error or error
@@ -241,12 +246,17 @@ class Batch:
     def _submit_failed(self, key: str, error: AilabError) -> None:
         """Journal a failed submit by whether the API can have accepted it."""
         code = error_code(error)
-        if isinstance(error, TransportError):
-            # Surely never sent (a sent-but-unanswered submit is SubmissionUncertainError).
+        if isinstance(error, TransportError | RateLimitError) or (
+            isinstance(error, ServerError) and not error.task_may_exist
+        ):
+            # Refused or never sent (a sent-but-unanswered submit is SubmissionUncertainError):
+            # nothing was charged and the image is not at fault, so a re-run simply retries it.
             self.journal.mark_pending(key)
             self.journal.note_error(key, code, str(error))
             self.tally.unfinished.append(key)
-            self._report(key, code, f"{error} (not charged; re-run to retry)", "unfinished")
+            hint = " (lower --concurrency)" if isinstance(error, RateLimitError) else ""
+            message = f"{error} (not charged; re-run to retry{hint})"
+            self._report(key, code, message, "unfinished")
         elif isinstance(error, InvalidInputError):
             self._failed(key, code, str(error))
         elif is_account_error(error):
