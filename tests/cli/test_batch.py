@@ -498,6 +498,46 @@ def test_an_uncertain_submit_is_never_resubmitted_unasked(
     assert_saved(tmp_path, fake_api, images)
 
 
+def test_the_resume_hint_never_carries_a_flag_that_pays_again(
+    run: Run, fake_api: FakeApi, tmp_path: Path
+) -> None:
+    photos(tmp_path, ["a.jpg"])
+    with queries_held_for(fake_api, 0.3):
+        flags = ("--retry-failed", "--resubmit-uncertain", f"--api-key={fake_api.api_key}")
+        code, _, err = run("batch", OP, "photos", *flags, "--timeout", "0.1")
+    assert code == 1
+    hint = next(line for line in err.splitlines() if line.startswith("Resume with: "))
+    assert hint.startswith(f"Resume with: ailab batch {OP} photos --timeout 0.1")
+    assert "--retry-failed" not in hint
+    assert "--resubmit-uncertain" not in hint
+    assert fake_api.api_key not in err
+    assert hint.endswith("# with AILAB_API_KEY set")
+
+
+def test_a_batch_over_the_current_folder_leaves_earlier_results_alone(
+    run: Run, fake_api: FakeApi, tmp_path: Path
+) -> None:
+    (tmp_path / "a.jpg").write_bytes(make_image(64, 64, fmt="JPEG", seed=1))
+    assert run("batch", OP, ".").code == 0
+    code, _, err = run("batch", "smart-beauty", ".")
+    assert code == 0, err
+    assert "1 images: 1 to submit" in err
+    assert len(fake_api.submits) == 2
+    assert run("batch", OP, ".").code == 0  # the first batch still resumes (nothing to do)
+    assert len(fake_api.submits) == 2
+
+
+def test_an_unwritable_output_folder_is_refused_before_anything_is_sent(
+    run: Run, fake_api: FakeApi, tmp_path: Path
+) -> None:
+    photos(tmp_path, ["a.jpg"])
+    (tmp_path / "taken").write_text("a file, not a folder")
+    code, _, err = run("batch", OP, "photos", "--out", "taken/results", "--journal", "j.sqlite3")
+    assert code == 2
+    assert "is not a folder" in err
+    assert_untouched(fake_api)
+
+
 # ---------------------------------------------------------------- unfinished tasks
 
 

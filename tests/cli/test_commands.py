@@ -338,6 +338,20 @@ def test_output_file_is_never_replaced_without_overwrite(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["me.jpg", "out.png"]
 
 
+@pytest.mark.parametrize("out_arg", ["notadir/", "notadir/sub/out.png", "me.jpg/out.png"])
+def test_an_output_that_cannot_be_written_is_refused_before_submitting(
+    out_arg: str, run: Run, fake_api: FakeApi, me: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "notadir").write_text("a file")
+
+    code, out, err = run(FBP, "me.jpg", "-o", out_arg)
+
+    assert code == 2
+    assert out == ""
+    assert "is not a folder" in err
+    assert_untouched(fake_api)
+
+
 @pytest.mark.parametrize("out_arg", ["folder/", "made/deeper/", "existing"])
 def test_output_folder_names_the_file_after_the_input(
     out_arg: str, run: Run, fake_api: FakeApi, me: Path, tmp_path: Path

@@ -212,3 +212,30 @@ def test_ctrl_c_lets_a_submit_in_flight_finish_and_records_its_task(batch: Batch
     assert len(batch.fake.submits) == IMAGES
     assert set(batch.submits_per_name().values()) == {1}
     assert_complete(batch)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_stopped_single_command_prints_its_task_and_the_wait_command(
+    batch: Batch, stop: signal.Signals
+) -> None:
+    batch.fake.hold_queries(after=0)
+    env = {**os.environ, **batch.fake.environ(), "NO_COLOR": "1"}
+    command = ["face-beauty-pro", "photos/p00.jpg", "--poll-interval", "0.01"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ailab", *command],
+        cwd=batch.root,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert batch.fake.wait_held_queries(timeout=20)
+    process.send_signal(stop)
+    stopped = batch.finish(process)
+
+    (task,) = batch.fake.submits
+    assert stopped.code == 130
+    assert f"submitted as task {task.task_id}" in stopped.stderr
+    hint = f"Resume with: ailab wait {task.task_id} --operation face-beauty-pro"
+    assert hint in stopped.stderr

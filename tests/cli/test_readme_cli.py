@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import click
-from ailab.cli.app import JOURNAL_NAME, _build
+from ailab.cli.app import _build
 from ailab.cli.exits import ExitCode
+from ailab.cli.inputs import JOURNAL_NAME
 from ailab.operations import OPERATIONS
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -92,7 +92,9 @@ class Sink:
             return Fetched(data=b"".join(self._chunks))
         handle, self._handle = self._handle, None
         try:
-            handle.close()  # buffered writes fail here when the disk is full
+            handle.flush()  # buffered writes fail here when the disk is full
+            os.fsync(handle.fileno())  # on disk before it gets its name (and a caller says "saved")
+            handle.close()
         except OSError as exc:
             raise DownloadError(f"cannot write the result file: {exc.strerror}") from exc
         target = self._fetch.target
@@ -109,6 +111,7 @@ class Sink:
                 f"cannot move the result to {str(target)!r}: {exc.strerror}"
             ) from exc
         self._temp = None
+        _sync_folder(target.parent)
         return Fetched(path=target)
 
     def abort(self) -> None:
@@ -163,6 +166,16 @@ class Receiver:
         """Drop any temporary file that was not moved into place."""
         if self._sink is not None:
             self._sink.abort()
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the new name durable too (POSIX); a no-op where folders cannot be opened."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def _place_new(temp: Path, target: Path) -> Path:

@@ -21,9 +21,10 @@ from ..operations import OPERATIONS
 from ..specs import OperationSpec
 from .batch import Batch, BatchOptions
 from .connection import Connection, connection_params
-from .console import Output
+from .console import Output, show_library_warnings
+from .destination import Destination
 from .exits import CommandError, ExitCode, exit_code
-from .inputs import find_inputs
+from .inputs import JOURNAL_NAME, find_inputs
 from .journal import Identity, Journal, JournalError
 from .options import (
     call_arguments,
@@ -36,7 +37,6 @@ from .options import (
 from .single import run_operation, run_wait
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-JOURNAL_NAME = "ailab-journal.sqlite3"
 
 EPILOG = """\b
 Exit codes: 0 all done; 1 some images failed; 2 usage or input error (nothing was sent);
@@ -214,6 +214,7 @@ def _run_batch(
 ) -> int:
     output = Output(json_mode=connection.json_mode)
     journal_path = journal or out / JOURNAL_NAME
+    Destination(folder=out).check(overwrite=True)  # a result must have somewhere to go
     suffixes = tuple(f".{command_name(each)}" for each in OPERATIONS.values())
     inputs = find_inputs(input, exclude=(out, journal_path), result_suffixes=suffixes)
     arguments = call_arguments(spec, values)
@@ -259,20 +260,26 @@ def _run_batch(
         opened.close()
 
 
+# Left out of "resume with" hints: the key (a secret), and the flags that pay again, which
+# must stay a deliberate choice rather than something pasted from the last run's output.
+_SECRET_OPTIONS = ("--api-key",)
+_PAY_AGAIN_FLAGS = ("--resubmit-uncertain", "--retry-failed")
+
+
 def _command_line(argv: Sequence[str]) -> str:
-    """The command as typed, for "resume with" hints, without an --api-key value."""
-    words, skip = [], False
+    """The command as typed, for "resume with" hints: no key, no flags that pay again."""
+    words, skip, dropped_key = [], False, False
     for word in argv:
         if skip:
             skip = False
-            continue
-        if word == "--api-key":
-            skip = True
-            continue
-        if word.startswith("--api-key="):
-            continue
-        words.append(word)
-    return shlex.join(["ailab", *words])
+        elif word in _SECRET_OPTIONS:
+            skip = dropped_key = True
+        elif word.startswith(tuple(f"{option}=" for option in _SECRET_OPTIONS)):
+            dropped_key = True
+        elif word not in _PAY_AGAIN_FLAGS:
+            words.append(word)
+    command = shlex.join(["ailab", *words])
+    return command + ("  # with AILAB_API_KEY set" if dropped_key else "")
 
 
 def _build() -> click.Group:
@@ -296,6 +303,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line; exit with the documented code (no traceback for expected errors)."""
     app = _build()
     output = Output()
+    show_library_warnings()
     args = list(argv) if argv is not None else sys.argv[1:]
     try:
         code = app.main(args=args, standalone_mode=False, obj={"argv": args})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import time
 from collections import deque
@@ -142,8 +143,12 @@ class Batch:
             if young:
                 self.output.warn(f"{item.key}: its saved result is missing; fetching it again")
                 return Step.WAIT
-            self.journal.mark_failed(item.key, "RESULT_GONE", "the saved result was deleted")
-            self.tally.failed_before.append(item.key)
+            # Never turned into "failed": --retry-failed would then pay for it again.
+            self.output.warn(
+                f"{item.key}: its result ({', '.join(item.saved)}) is no longer on disk and its "
+                f"task is older than {QUERY.retention_hours} hours; it is not redone"
+            )
+            self.tally.saved_before += 1
             return None
         if item.state is State.SUBMITTED:
             if young:
@@ -168,7 +173,7 @@ class Batch:
     async def run(self) -> ExitCode:
         """Process every planned image; return the exit code."""
         started = time.monotonic()
-        done = self.tally.saved_before
+        done = self.tally.total - len(self._queue)  # settled earlier, or held (uncertain)
         self._progress = BatchProgress(self.output, self.tally.total, done)
         with self._signals(), self._progress.shown():
             workers = min(self.options.concurrency, len(self._queue))
@@ -193,7 +198,10 @@ class Batch:
             try:
                 await self._process(item, step)
             except asyncio.CancelledError:  # a second Ctrl-C: the journal says where it stood
-                self.tally.unfinished.append(item.key)
+                if self.journal.state(item.key) is State.SUBMITTING:
+                    self.tally.uncertain.append(item.key)  # cut off on the wire
+                else:
+                    self.tally.unfinished.append(item.key)
                 raise
             except JournalError as error:
                 # Without a journal nothing can promise "never twice": stop everything.
@@ -240,7 +248,12 @@ class Batch:
             self._submit_failed(item.key, error)
             return None
         submitted = task.submitted_at.timestamp() if task.submitted_at else self.clock()
-        self.journal.mark_submitted(item.key, task.task_id, submitted)
+        try:
+            self.journal.mark_submitted(item.key, task.task_id, submitted)
+        except JournalError:
+            command = f"ailab wait {task.task_id} --operation {command_name(self.options.spec)}"
+            self.output.error(f"{item.key} was submitted as task {task.task_id}: {command}")
+            raise
         return task
 
     def _submit_failed(self, key: str, error: AilabError) -> None:
@@ -305,9 +318,10 @@ class Batch:
                 if index < len(paths) and Path(paths[index]).exists():
                     continue  # saved before this run stopped (or before it was deleted)
                 target, name = destination.target(index)
-                saved = str(
-                    await result.save(target, index, name=name, overwrite=self.options.overwrite)
+                placed = await result.save(
+                    target, index, name=name, overwrite=self.options.overwrite
                 )
+                saved = os.path.abspath(placed)  # found again from any working directory
                 paths[index : index + 1] = [saved]
                 self.journal.record_files(item.key, paths)
         except AilabError as error:
@@ -316,7 +330,7 @@ class Batch:
         self.journal.mark_saved(item.key, paths)
         self.tally.saved += 1
         assert self._progress is not None  # noqa: S101 - set by run()
-        self._progress.saved(item.key, paths)
+        self._progress.saved(item.key, [_shown(path) for path in paths])
         if self.output.json_mode:
             self.output.record(
                 {
@@ -367,7 +381,8 @@ class Batch:
     def _signals(self) -> Iterator[None]:
         loop = asyncio.get_running_loop()
         installed = []
-        for number in (signal.SIGINT, signal.SIGTERM):
+        names = ("SIGINT", "SIGTERM", "SIGHUP")  # SIGHUP: the terminal closed (not on Windows)
+        for number in [getattr(signal, name) for name in names if hasattr(signal, name)]:
             try:
                 loop.add_signal_handler(number, self._interrupt)
                 installed.append(number)
@@ -434,6 +449,12 @@ class Batch:
         if tally.failed or tally.failed_before or tally.unfinished or tally.uncertain:
             return ExitCode.FAILED
         return ExitCode.OK
+
+
+def _shown(path: str) -> str:
+    """A saved path as the user would type it: relative to here when it is below here."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 def _names(keys: list[str], limit: int = 10) -> str:

@@ -7,7 +7,9 @@ warnings, errors) goes to stderr, so ``ailab ... --json | jq`` stays clean. Rich
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -15,6 +17,7 @@ from types import TracebackType
 from typing import Self
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -29,13 +32,19 @@ from rich.progress import (
 from ..results import StatusChange
 
 
+@functools.cache
+def _stderr() -> Console:
+    # One console for every writer, so lines printed while a live display runs go above it.
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
 class Output:
     """Where the command line writes, and whether it may draw live displays."""
 
     def __init__(self, *, json_mode: bool = False, stderr: Console | None = None) -> None:
-        """Write human output to ``stderr`` (a Console on sys.stderr by default)."""
+        """Write human output to ``stderr`` (the shared Console on sys.stderr by default)."""
         self.json_mode = json_mode
-        self.err = stderr or Console(stderr=True, highlight=False, soft_wrap=True)
+        self.err = stderr or _stderr()
 
     @property
     def live(self) -> bool:
@@ -64,6 +73,27 @@ class Output:
         sys.stdout.flush()
 
 
+class WarningsToConsole(logging.Handler):
+    """Show the wrapper's warnings (retries, odd answers) as ``warning:`` lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write one record; never raise from logging."""
+        try:
+            Output().warn(record.getMessage())
+        except Exception:  # a logging handler must never break the command
+            self.handleError(record)
+
+
+def show_library_warnings() -> None:
+    """Show the ``ailab`` logger's warnings on the console, not as bare logging output.
+
+    With a handler on the ``ailab`` logger, Python's last-resort stderr handler stays out.
+    """
+    logger = logging.getLogger("ailab")
+    if not any(isinstance(handler, WarningsToConsole) for handler in logger.handlers):
+        logger.addHandler(WarningsToConsole(logging.WARNING))
+
+
 class StatusLine:
     """A live ``queued / processing`` line with the elapsed time while one task runs."""
 
@@ -85,15 +115,19 @@ class StatusLine:
                 transient=True,
             )
             self._progress.start()
-            self._task = self._progress.add_task(f"{self.label}: submitting", total=None)
+            self._task = self._progress.add_task(escape(f"{self.label}: submitting"), total=None)
         return self
 
     def update(self, text: str) -> None:
         """Replace the status text."""
         if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, description=f"{self.label}: {text}")
+            self._progress.update(self._task, description=escape(f"{self.label}: {text}"))
         else:
             self.output.say(f"{self.label}: {text}")
+
+    def print(self, text: str) -> None:
+        """A permanent line above the live one (it stays in the terminal's scrollback)."""
+        self.output.say(text)
 
     def on_status(self, change: StatusChange) -> None:
         """The wrapper's ``on_status`` callback."""

@@ -39,7 +39,9 @@ class Destination:
         return cls(file=Path(out))
 
     def check(self, *, overwrite: bool) -> None:
-        """Refuse an existing explicit file before any credit is spent."""
+        """Refuse, before any credit is spent, a target that exists or cannot be written."""
+        folder = self.folder if self.file is None else self.file.parent
+        _check_writable(folder or Path.cwd())
         if self.file is None:
             return
         if self.file.is_dir():
@@ -67,3 +69,14 @@ class Destination:
             target, name = self.target(index)
             paths.append(result.save(target, index, name=name, overwrite=overwrite))
         return paths
+
+
+def _check_writable(folder: Path) -> None:
+    """The folder exists and is writable, or can be created: its nearest existing ancestor is."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise CommandError(f"cannot save into {str(folder)!r}: {str(existing)!r} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise CommandError(f"cannot save into {str(folder)!r}: {str(existing)!r} is not writable")

@@ -173,13 +173,24 @@ class Journal:
         keys = {row[0] for row in self._db.execute("SELECT key FROM items")}
         problems = _differences(stored, identity, keys)
         if problems:
+            saved = self._db.execute(
+                "SELECT count(*) FROM items WHERE state IN (?, ?)",
+                [State.SAVED.value, State.SUBMITTED.value],
+            ).fetchone()[0]
             raise JournalError(
                 f"the journal {str(self.path)!r} belongs to a different batch: "
                 + "; ".join(problems)
                 + f". It was written by: {meta.get('command', '?')}\n"
-                "Re-run that command to resume it, or pass another --journal (or --out) "
-                "to start a new batch."
+                "To resume it, run that command with the same options and input files "
+                "(restore any that are missing, move new ones elsewhere). "
+                "A new --journal (or --out) starts over: every image is submitted and paid "
+                f"for again, including the {saved} this journal already submitted."
             )
+
+    def state(self, key: str) -> State:
+        """One image's current state."""
+        row = self._db.execute("SELECT state FROM items WHERE key = ?", [key]).fetchone()
+        return State(row[0])
 
     def items(self) -> list[Item]:
         """Every image, in key order."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import shlex
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +48,7 @@ def run_operation(
     if not no_wait:
         destination.check(overwrite=overwrite)
     arguments = call_arguments(spec, values)
-    with connection.client() as client:
+    with stops_as_interrupts(), connection.client() as client:
         with StatusLine(output, source.name) as line:
             try:
                 task: Task = getattr(client, spec.name).submit(**arguments)
@@ -58,7 +61,7 @@ def run_operation(
             if no_wait:
                 _report_task(output, task, name, out)
                 return
-            line.update(f"submitted as task {task.task_id}")
+            line.print(f"{source.name}: submitted as task {task.task_id}")
             hint = resume_command(task.task_id, name, out)
             result = _wait(client, task, line, timeout=connection.timeout, hint=hint)
         _save(output, result, name, destination, overwrite=overwrite, resume_out=out)
@@ -79,12 +82,33 @@ def run_wait(
     destination = Destination.choose(out, source=None, suffix="")
     destination.check(overwrite=overwrite)
     task: Task | str = Task(task_id, spec.name) if spec else task_id
-    with connection.client() as client:
+    with stops_as_interrupts(), connection.client() as client:
         with StatusLine(output, f"task {task_id}") as line:
             hint = resume_command(task_id, name, out)
             result = _wait(client, task, line, timeout=connection.timeout, hint=hint)
         name = name or command_name(OPERATIONS[result.operation])
         _save(output, result, name, destination, overwrite=overwrite, resume_out=out)
+
+
+@contextlib.contextmanager
+def stops_as_interrupts() -> Iterator[None]:
+    """Treat SIGTERM and SIGHUP (a closed terminal) like Ctrl-C, so the resume hint is printed."""
+
+    def interrupt(number: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is None:  # Windows has no SIGHUP
+            continue
+        with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+            previous[number] = signal.signal(number, interrupt)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _operation(text: str) -> OperationSpec:
@@ -135,10 +159,13 @@ def _save(
     overwrite: bool,
     resume_out: str | None,
 ) -> None:
+    hint = resume_command(result.task_id, name, resume_out)
     try:
         paths = destination.save(result, overwrite=overwrite)
+    except KeyboardInterrupt:
+        output.warn(f"stopped while saving; the task is done. Fetch it again with: {hint}")
+        raise
     except AilabError as error:
-        hint = resume_command(result.task_id, name, resume_out)
         raise CommandError(
             f"{error}\nThe task is done; fetch it again with: {hint}", ExitCode.FAILED
         ) from error
