@@ -17,8 +17,10 @@ from dataclasses import field as dataclass_field
 from pathlib import Path
 
 import ailab
+import click
 import pytest
 from _pytest.mark import ParameterSet
+from ailab.cli.app import _build
 from ailab.client import API_KEY_ENV, BASE_URL_ENV
 from ailab.operations import OPERATIONS
 from ailab.specs import ImageField, OperationSpec, Param
@@ -926,3 +928,16 @@ def test_a_submit_without_an_answer_is_reported_as_uncertain(
     assert fake_api.submits == []
     assert "task list" in err  # check before submitting again: it may have been charged
     assert "Resume with" not in err  # there is no task id to resume
+
+
+def test_no_operation_field_clashes_with_a_command_option() -> None:
+    """A field named like a shared option (out, timeout, ...) would silently shadow it."""
+    app = _build()
+    batch = app.commands["batch"]
+    assert isinstance(batch, click.Group)
+    commands = [*app.commands.values(), *batch.commands.values()]
+    for command in commands:
+        names = [param.name for param in command.params]
+        flags = [flag for param in command.params for flag in param.opts]
+        assert len(names) == len(set(names)), command.name
+        assert len(flags) == len(set(flags)), command.name
