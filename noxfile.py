@@ -23,7 +23,7 @@ nox.options.error_on_missing_interpreters = True
 def _install(session: nox.Session, group: str, *, project: bool = True) -> None:
     session.install(*nox.project.dependency_groups(PYPROJECT, group))
     if project:
-        session.install("-e", ".")
+        session.install("-e", ".[cli]")  # the command line's extras: its tests need them
 
 
 def _npm_ci(session: nox.Session) -> None:

@@ -941,3 +941,17 @@ def test_no_operation_field_clashes_with_a_command_option() -> None:
         flags = [flag for param in command.params for flag in param.opts]
         assert len(names) == len(set(names)), command.name
         assert len(flags) == len(set(flags)), command.name
+
+
+@pytest.mark.parametrize("missing", ["click", "rich"])
+def test_without_the_cli_extra_the_command_says_how_to_install_it(missing: str) -> None:
+    script = f"import sys; sys.modules[{missing!r}] = None; import ailab.cli; ailab.cli.main([])"
+    done = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True
+    )
+
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"error: the ailab command line needs {missing}: "
+        'pip install "ailab[cli]" (the library itself works without it)\n'
+    )
