@@ -23,7 +23,7 @@ from .batch import Batch, BatchOptions
 from .connection import Connection, connection_params
 from .console import Output, show_library_warnings
 from .destination import Destination
-from .exits import CommandError, ExitCode, exit_code
+from .exits import CommandError, ExitCode, describe, exit_code
 from .inputs import JOURNAL_NAME, find_inputs
 from .journal import Identity, Journal, JournalError
 from .options import (
@@ -313,8 +313,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
-    except (CommandError, AilabError) as error:
+    except CommandError as error:
         output.error(str(error))
+        sys.exit(exit_code(error))
+    except AilabError as error:
+        output.error(describe(error))
         sys.exit(exit_code(error))
     except KeyboardInterrupt:
         output.error("interrupted")

@@ -43,6 +43,7 @@ from .exits import ExitCode, describe, error_code, is_account_error
 from .inputs import Inputs
 from .journal import Item, Journal, JournalError, State
 from .options import command_name, primary_image
+from .single import resume_command
 
 RETENTION_SECONDS = QUERY.retention_hours * 3600
 
@@ -251,7 +252,7 @@ class Batch:
         try:
             self.journal.mark_submitted(item.key, task.task_id, submitted)
         except JournalError:
-            command = f"ailab wait {task.task_id} --operation {command_name(self.options.spec)}"
+            command = resume_command(task.task_id, command_name(self.options.spec), None)
             self.output.error(f"{item.key} was submitted as task {task.task_id}: {command}")
             raise
         return task

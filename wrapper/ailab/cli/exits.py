@@ -39,7 +39,7 @@ def exit_code(error: BaseException) -> ExitCode:
         return error.code
     if isinstance(error, InvalidInputError):
         return ExitCode.USAGE
-    if isinstance(error, AuthenticationError | InsufficientCreditsError):
+    if is_account_error(error):
         return ExitCode.ACCOUNT
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.INTERRUPTED

@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from ..client import Client
-from ..errors import AilabError, ApiError, InvalidInputError, TaskFailedError, TaskNotFoundError
+from ..errors import (
+    AilabError,
+    AuthenticationError,
+    InvalidInputError,
+    TaskFailedError,
+    TaskNotFoundError,
+)
 from ..operations import OPERATIONS
 from ..results import Result, Task
 from ..specs import OperationSpec
@@ -145,9 +151,7 @@ def _wait(
 
 def _resumable(error: AilabError) -> bool:
     """Whether waiting again later can still bring the result."""
-    if isinstance(error, TaskFailedError | TaskNotFoundError):
-        return False
-    return not (isinstance(error, ApiError) and error.status_code in (401, 403))
+    return not isinstance(error, TaskFailedError | TaskNotFoundError | AuthenticationError)
 
 
 def _save(
