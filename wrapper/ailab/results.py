@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypedDict, TypeVar
 
 from .errors import DownloadError, InvalidInputError
 
@@ -108,6 +108,13 @@ class AsyncDownloads(Protocol):
         ...
 
 
+class _SaveOptions(TypedDict):
+    task_id: str
+    index: int
+    name: str
+    overwrite: bool
+
+
 def _target(
     path: str | os.PathLike[str], *, directory: bool = False, name: str | None = None
 ) -> Path:
@@ -143,6 +150,19 @@ class _ResultData(Generic[M]):
                 f"index={index!r} is out of range: this result has {len(self.urls)} URL(s)"
             )
         return self.urls[index]
+
+    def _save_call(
+        self, path: str | os.PathLike[str], index: int, name: str | None, overwrite: bool
+    ) -> tuple[str, Path, _SaveOptions]:
+        """The checked arguments of a save, shared by the sync and async results."""
+        url = self._url(index)
+        options: _SaveOptions = {
+            "task_id": self.task_id,
+            "index": index,
+            "name": name or "",
+            "overwrite": overwrite,
+        }
+        return url, _target(path, name=name), options
 
     @property
     def url(self) -> str:
@@ -186,14 +206,8 @@ class Result(_ResultData[M]):
         With ``overwrite=False`` an existing file is never replaced: the result goes to the
         first free name (``photo-2.png``, ``photo-3.png``, ...) so a paid result is never lost.
         """
-        return self.downloads.save(
-            self._url(index),
-            _target(path, name=name),
-            task_id=self.task_id,
-            index=index,
-            name=name or "",
-            overwrite=overwrite,
-        )
+        url, target, options = self._save_call(path, index, name, overwrite)
+        return self.downloads.save(url, target, **options)
 
     def save_all(self, directory: str | os.PathLike[str]) -> list[Path]:
         """Save every result file into ``directory`` (created if missing); return the paths."""
@@ -220,14 +234,8 @@ class AsyncResult(_ResultData[M]):
         overwrite: bool = True,
     ) -> Path:
         """Save result file ``index``; see :meth:`Result.save`."""
-        return await self.downloads.save(
-            self._url(index),
-            _target(path, name=name),
-            task_id=self.task_id,
-            index=index,
-            name=name or "",
-            overwrite=overwrite,
-        )
+        url, target, options = self._save_call(path, index, name, overwrite)
+        return await self.downloads.save(url, target, **options)
 
     async def save_all(self, directory: str | os.PathLike[str]) -> list[Path]:
         """Save every result file into ``directory`` (created if missing); return the paths."""

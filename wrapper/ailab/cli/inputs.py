@@ -62,30 +62,40 @@ def _is_result(name: str, suffixes: tuple[str, ...]) -> bool:
     return stem.endswith(suffixes)
 
 
-def _walk(root: Path, exclude: tuple[Path, ...]) -> list[str]:
-    """Every file under ``root`` as a path relative to it, skipping what a batch must not take."""
-    found = []
-    for parent, folders, names in os.walk(root):  # does not follow links to folders
-        here = Path(parent)
-        folders[:] = [
-            folder
-            for folder in folders
-            if not folder.startswith(".")
-            and (here / folder).resolve() not in exclude
-            and not (here / folder / JOURNAL_NAME).exists()  # another batch's results
-        ]
-        found += [os.path.relpath(here / name, root) for name in names]
-    return found
+class _Folders:
+    """Which folders a batch must not look into; each folder is checked once."""
 
+    def __init__(self, exclude: tuple[Path, ...]) -> None:
+        self.exclude = exclude
+        self._skipped: dict[Path, bool] = {}
 
-def _in_another_batch(relative: str, root: Path) -> bool:
-    """Whether a folder between ``root`` and the file holds another batch's journal."""
-    folder = root
-    for part in PurePosixPath(relative.replace(os.sep, "/")).parts[:-1]:
-        folder = folder / part
-        if (folder / JOURNAL_NAME).exists():
-            return True
-    return False
+    def skipped(self, folder: Path) -> bool:
+        """Hidden, excluded, or holding another batch's journal (that batch's results)."""
+        if folder not in self._skipped:
+            self._skipped[folder] = (
+                folder.name.startswith(".")
+                or folder.resolve() in self.exclude
+                or (folder / JOURNAL_NAME).exists()
+            )
+        return self._skipped[folder]
+
+    def walk(self, root: Path) -> list[str]:
+        """Every file under ``root`` (relative to it), pruning skipped folders on the way."""
+        found = []
+        for parent, folders, names in os.walk(root):  # does not follow links to folders
+            here = Path(parent)
+            folders[:] = [name for name in folders if not self.skipped(here / name)]
+            found += [os.path.relpath(here / name, root) for name in names]
+        return found
+
+    def inside_skipped(self, relative: str, root: Path) -> bool:
+        """Whether a folder between ``root`` and the file is skipped (for glob matches)."""
+        folder = root
+        for part in PurePosixPath(relative.replace(os.sep, "/")).parts[:-1]:
+            folder = folder / part
+            if self.skipped(folder):
+                return True
+        return False
 
 
 def _static_prefix(pattern: str) -> tuple[str, str]:
@@ -112,16 +122,18 @@ def find_inputs(
     ``result_suffixes`` (``.face-beauty-pro``, ...) mark files that are our own results.
     """
     exclude = tuple(path.resolve() for path in exclude)
+    folders = _Folders(exclude)
     folder = Path(spec)
     if folder.is_dir():
         root = Path(os.path.abspath(folder))
-        relatives = _walk(root, exclude)
+        relatives = folders.walk(root)
         identity = str(root.resolve())
     elif _has_magic(spec):
         prefix, pattern = _static_prefix(spec)
         root = Path(os.path.abspath(prefix))
         # pathlib's ** does not follow links to folders, so a link loop cannot hang it.
-        relatives = [os.path.relpath(path, root) for path in root.glob(pattern) if path.is_file()]
+        matches = (os.path.relpath(path, root) for path in root.glob(pattern))
+        relatives = [match for match in matches if not folders.inside_skipped(match, root)]
         identity = os.path.abspath(spec)
     elif folder.exists():
         raise CommandError(f"INPUT {spec!r} is a file: pass its folder or a glob")
@@ -133,11 +145,10 @@ def find_inputs(
         parts = PurePosixPath(relative.replace(os.sep, "/")).parts
         if (
             path.suffix.lower() not in IMAGE_SUFFIXES
-            or not path.is_file()
-            or any(part.startswith(".") for part in parts)
-            or any(path.resolve() == item or item in path.resolve().parents for item in exclude)
+            or parts[-1].startswith(".")
             or _is_result(path.name, result_suffixes)
-            or _in_another_batch(relative, root)
+            or not path.is_file()
+            or path.resolve() in exclude  # the journal; excluded folders were pruned
         ):
             continue
         files[_key("/".join(parts))] = path
