@@ -34,6 +34,7 @@ from .options import (
     operation_params,
     primary_image,
 )
+from .sandbox_command import sandbox_command
 from .single import run_operation, run_wait
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -296,6 +297,7 @@ def _build() -> click.Group:
         batch.add_command(_batch_command(spec))
     cli.add_command(_wait_command())
     cli.add_command(batch)
+    cli.add_command(sandbox_command())
     return cli
 
 
