@@ -14,7 +14,7 @@ from __future__ import annotations
 from .app import FAULTS_PATH, STATS_PATH, Sandbox, create_app
 from .config import DEFAULT_API_KEY, SandboxConfig
 from .faults import Fault, FaultRates
-from .server import RunningSandbox, running_sandbox, serve
+from .server import RunningSandbox, running_sandbox, serve, serving
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -28,4 +28,5 @@ __all__ = [
     "create_app",
     "running_sandbox",
     "serve",
+    "serving",
 ]

@@ -272,12 +272,16 @@ def create_app(config: SandboxConfig | None = None, *, public_url: str | None = 
         assert isinstance(error, HTTPException)  # noqa: S101 - registered for HTTPException only
         if error.status_code == 404:
             return sandbox.refuse(Rejection.of("ERROR_AI_NOT_EXISTS", "api not found"))
+        headers = dict(error.headers or {})
+        if "Allow" in headers:  # Starlette adds HEAD to GET routes; the spec documents GET
+            allowed = [method for method in headers["Allow"].split(", ") if method != "HEAD"]
+            headers["Allow"] = ", ".join(allowed)
         rejection = Rejection(
             error.status_code,
             "ERROR_INVALID_PARAMETER",
             "Invalid request.",
             str(error.detail),
-            dict(error.headers or {}),
+            headers,
         )
         return sandbox.refuse(rejection)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import uvicorn
+from starlette.types import ASGIApp
 
 from .app import FAULTS_PATH, STATS_PATH, Sandbox, create_app
 from .config import DEFAULT_API_KEY, SandboxConfig
@@ -44,18 +45,6 @@ def _url(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def _server(config: SandboxConfig, url: str, *, access_log: bool) -> uvicorn.Server:
-    app = create_app(config, public_url=url)
-    settings = uvicorn.Config(
-        app,
-        lifespan="off",
-        log_level="info" if access_log else "warning",
-        access_log=access_log,
-        timeout_graceful_shutdown=2,
-    )
-    return uvicorn.Server(settings)
-
-
 def serve(
     config: SandboxConfig,
     host: str = "127.0.0.1",
@@ -70,7 +59,14 @@ def serve(
     """
     sock = _bind(host, port)
     url = _url(sock)
-    server = _server(config, url, access_log=access_log)
+    settings = uvicorn.Config(
+        create_app(config, public_url=url),
+        lifespan="off",
+        log_level="info" if access_log else "warning",
+        access_log=access_log,
+        timeout_graceful_shutdown=2,
+    )
+    server = uvicorn.Server(settings)
     if on_ready is not None:
         on_ready(url)
     with sock:
@@ -108,29 +104,39 @@ class RunningSandbox:
 
 
 @contextlib.contextmanager
-def running_sandbox(
-    config: SandboxConfig | None = None, host: str = "127.0.0.1"
-) -> Iterator[RunningSandbox]:
-    """Serve a sandbox from a thread of this process on a free port; stop it on exit."""
-    config = config or SandboxConfig()
+def serving(app: ASGIApp, host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve any ASGI ``app`` from a thread on a free port; yield its base URL; stop on exit."""
     sock = _bind(host, 0)
-    url = _url(sock)
-    server = _server(config, url, access_log=False)
+    settings = uvicorn.Config(
+        app, lifespan="off", log_level="warning", access_log=False, timeout_graceful_shutdown=2
+    )
+    server = uvicorn.Server(settings)
     thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="ailab-sandbox", daemon=True
+        target=server.run, kwargs={"sockets": [sock]}, name="ailab-server", daemon=True
     )
     thread.start()
     try:
         while not server.started:
             if not thread.is_alive():
-                raise RuntimeError("the sandbox stopped while starting")
+                raise RuntimeError("the server stopped while starting")
             thread.join(0.01)
-        app: Any = server.config.app
-        yield RunningSandbox(url, config.api_key, app.state.sandbox)
+        yield _url(sock)
     finally:
         server.should_exit = True
         thread.join(_START_TIMEOUT)
         sock.close()
+
+
+@contextlib.contextmanager
+def running_sandbox(
+    config: SandboxConfig | None = None, host: str = "127.0.0.1"
+) -> Iterator[RunningSandbox]:
+    """Serve a sandbox from a thread of this process on a free port; stop it on exit."""
+    config = config or SandboxConfig()
+    app = create_app(config)
+    with serving(app, host) as url:
+        app.state.sandbox.public_url = url
+        yield RunningSandbox(url, config.api_key, app.state.sandbox)
 
 
 @contextlib.contextmanager

@@ -17,8 +17,9 @@ from starlette.datastructures import FormData, UploadFile
 from ..specs import ImageField, OperationSpec, Param
 from .answers import Rejection
 
-_INTEGER = re.compile(r"-?[0-9]+")
-_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+# JSON's grammar, as the spec's schemas mean it: no "05", "+5", "5." or full-width digits.
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)", re.ASCII)
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?", re.ASCII)
 
 
 @dataclass(frozen=True)
