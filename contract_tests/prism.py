@@ -61,18 +61,26 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_prism(*args: str, spec: Path = SPEC, startup_timeout: float = 30.0) -> Iterator[str]:
-    """Start ``prism mock SPEC`` on a free loopback port; yield its base URL; always stop it."""
+def running_prism(
+    *args: str, spec: Path = SPEC, upstream: str | None = None, startup_timeout: float = 30.0
+) -> Iterator[str]:
+    """Start ``prism mock SPEC`` on a free loopback port; yield its base URL; always stop it.
+
+    With ``upstream``, start ``prism proxy SPEC UPSTREAM --errors`` instead: every request and
+    answer is checked against the spec, and an answer that breaks it becomes a 500
+    ``application/problem+json`` listing the violations.
+    """
     if not PRISM.exists():
         raise PrismError(f"{PRISM} not found: run `npm ci` (nox does this for you)")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    mode = ["mock", str(spec)] if upstream is None else ["proxy", str(spec), upstream, "--errors"]
     # Prism logs every request: a file, not a pipe, so a full pipe can never stall it.
     with tempfile.TemporaryDirectory() as scratch:
         log = Path(scratch) / "prism.log"
         with log.open("wb") as sink:
             process = subprocess.Popen(
-                [str(PRISM), "mock", str(spec), "--host", "127.0.0.1", "--port", str(port), *args],
+                [str(PRISM), *mode, "--host", "127.0.0.1", "--port", str(port), *args],
                 stdout=sink,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
