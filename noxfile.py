@@ -1,5 +1,8 @@
 """Every task a user or CI runs. `nox` alone runs lint, tests, contract and check_generated.
 
+`nox -s demo` (all five operations against the offline sandbox, or the real API when
+AILAB_API_KEY is set), `nox -s bench` and `nox -s live_contract` are run on demand.
+
 Python tools are pinned in pyproject.toml's [dependency-groups]; npm tools (Prism, Redocly CLI)
 in package.json / package-lock.json, installed with `npm ci`.
 """
@@ -23,7 +26,7 @@ nox.options.error_on_missing_interpreters = True
 def _install(session: nox.Session, group: str, *, project: bool = True) -> None:
     session.install(*nox.project.dependency_groups(PYPROJECT, group))
     if project:
-        session.install("-e", ".[cli]")  # the command line's extras: its tests need them
+        session.install("-e", ".[cli,sandbox]")  # the command line and the sandbox, for tests
 
 
 def _npm_ci(session: nox.Session) -> None:
@@ -88,3 +91,31 @@ def check_generated(session: nox.Session) -> None:
     _install(session, "spec", project=False)
     _npm_ci(session)
     session.run("python", "-m", "scripts.generate", "--check")
+
+
+@nox.session(python=PYTHON)
+def demo(session: nox.Session) -> None:
+    """All five operations on sample portraits; results and a contact sheet in demo-output/.
+
+    Without AILAB_API_KEY it runs against the offline sandbox; with it, against the real API.
+    """
+    _install(session, "sandbox")
+    session.run("python", "-m", "scripts.demo", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Client vs raw httpx vs the vendor SDK, AsyncClient at 1..1000 tasks, start-up times."""
+    _install(session, "bench")
+    session.run("python", "-m", "scripts.bench", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def live_contract(session: nox.Session) -> None:
+    """Every operation through `prism proxy --errors`: any answer that breaks the spec fails.
+
+    The upstream is the real API when AILAB_API_KEY is set (this uses credits), else a sandbox.
+    """
+    _install(session, "contract")
+    _npm_ci(session)
+    session.run("python", "-m", "contract_tests.live_run", *session.posargs)

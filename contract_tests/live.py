@@ -73,10 +73,11 @@ def _problems(answer: httpx.Response) -> tuple[str, ...]:
         found = body.get("validation") or [{"message": body.get("title", "problem")}]
     elif "sl-violations" in answer.headers:
         found = json.loads(answer.headers["sl-violations"])
-    return tuple(
+    described = (
         f"{'.'.join(str(part) for part in item.get('location', []))}: {item.get('message')}"
         for item in found
     )
+    return tuple(dict.fromkeys(described))  # a oneOf repeats a finding once per variant
 
 
 def _headers(headers: Any, names: tuple[str, ...] | None = None) -> dict[str, str]:

@@ -111,7 +111,8 @@ def _options() -> list[click.Parameter]:
         click.Option(
             ["--break-contract"],
             is_flag=True,
-            help="Send answers that break the spec on purpose (to test the live contract run).",
+            help="Answer completed tasks without the required error_detail, breaking the spec on "
+            "purpose (the live contract run must catch it).",
         ),
         click.Option(["--seed"], type=int, default=None, help="Seed for reproducible faults."),
         click.Option(
@@ -168,7 +169,7 @@ def _run(values: dict[str, Any]) -> None:
         if not _is_loopback(host):
             click.echo(f"warning: {host} is reachable from other machines", err=True)
         if config.break_contract:
-            click.echo("warning: --break-contract: answers break the spec on purpose", err=True)
+            click.echo("warning: --break-contract: completed tasks break the spec", err=True)
         click.echo("Press Ctrl-C to stop.", err=True)
 
     try:

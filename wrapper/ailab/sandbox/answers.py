@@ -49,11 +49,10 @@ class Rejection(Exception):  # noqa: N818 - an answer, not a crash
 class Envelopes:
     """Builds answers in the configured envelope generation (``both``: one at random)."""
 
-    def __init__(self, generation: Envelope, rng: random.Random, *, broken: bool) -> None:
-        """``broken`` drops the required ``error_detail`` from successful answers."""
+    def __init__(self, generation: Envelope, rng: random.Random) -> None:
+        """Pick the generation of ``both`` with ``rng``."""
         self._generation = generation
         self._rng = rng
-        self._broken = broken
 
     def _older(self) -> bool:
         if self._generation == "both":
@@ -80,13 +79,15 @@ class Envelopes:
                 error_msg=code_message,
             )
             detail = {"status_code": status, **detail}
-        if status != 200 or not self._broken:
-            body["error_detail"] = detail
+        body["error_detail"] = detail
         return body
 
-    def success(self, fields: dict[str, Any]) -> JSONResponse:
-        """HTTP 200 with the envelope and ``fields``."""
-        return JSONResponse({**self.body(), **fields})
+    def success(self, fields: dict[str, Any], *, break_spec: bool = False) -> JSONResponse:
+        """HTTP 200 with the envelope and ``fields``; ``break_spec`` drops ``error_detail``."""
+        body = {**self.body(), **fields}
+        if break_spec:
+            del body["error_detail"]
+        return JSONResponse(body)
 
     def failure(self, rejection: Rejection) -> JSONResponse:
         """The error answer of ``rejection``."""

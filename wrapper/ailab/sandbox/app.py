@@ -63,7 +63,7 @@ class Sandbox:
         rng = random.Random(config.seed)  # noqa: S311 - fault draws, not secrets
         self.store = TaskStore(config)
         self.faults = FaultPlan(config.faults, rng)
-        self.envelopes = Envelopes(config.envelope, rng, broken=config.break_contract)
+        self.envelopes = Envelopes(config.envelope, rng)
         self.stats = Stats()
 
     def authorized(self, request: Request) -> bool:
@@ -172,7 +172,8 @@ async def _task_answer(sandbox: Sandbox, request: Request, task: Task) -> Respon
     token = await _rendered(sandbox, task)
     url = sandbox.result_url(request, token, task.media_type)
     spec = OPERATIONS[task.operation]
-    return sandbox.envelopes.success({"task_status": int(state), **_place(spec.url_path, url)})
+    fields = {"task_status": int(state), **_place(spec.url_path, url)}
+    return sandbox.envelopes.success(fields, break_spec=sandbox.config.break_contract)
 
 
 def _query_handler(sandbox: Sandbox) -> Handler:

@@ -39,8 +39,8 @@ class SandboxConfig:
         retry_after: The ``Retry-After`` seconds sent with 429 and 503 answers.
         envelope: Which documented envelope generation answers use; ``both`` picks one at
             random for each answer, as the real service may.
-        break_contract: Send answers that break the spec on purpose (successful answers lose
-            their required ``error_detail``): the live contract run must catch it.
+        break_contract: Break the spec on purpose: completed tasks are answered without the
+            required ``error_detail`` (the live contract run must catch it).
         seed: Seed of the random draws (faults, envelope), for reproducible runs.
         clock: Seconds on a monotonic clock (tests inject a fake one).
         sleep: How a slow answer waits (tests inject a fake one).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import colorsys
 import io
+import math
 from collections.abc import Callable, Mapping
 
 from PIL import Image, ImageEnhance, ImageFilter, ImageOps
@@ -33,19 +34,37 @@ def _brighten(image: Image.Image, amount: float) -> Image.Image:
     return ImageEnhance.Brightness(image).enhance(1 + amount)
 
 
+def _remap_row(row: Image.Image, squeeze: float) -> Image.Image:
+    """Pull a row's middle half towards its centre, stretching the sides to keep its edges."""
+    width, height = row.size
+    left, right, centre = width // 4, width - width // 4, width / 2
+    new_left = round(centre - (centre - left) * squeeze)
+    new_right = round(centre + (right - centre) * squeeze)
+    result = row.copy()
+    for source, target in (
+        ((0, left), (0, new_left)),
+        ((left, right), (new_left, new_right)),
+        ((right, width), (new_right, width)),
+    ):
+        if target[1] > target[0] and source[1] > source[0]:
+            piece = row.crop((source[0], 0, source[1], height))
+            result.paste(piece.resize((target[1] - target[0], height)), (target[0], 0))
+    return result
+
+
 def waist_slimming(images: Mapping[str, Image.Image], fields: Mapping[str, str]) -> Image.Image:
-    """Squeeze the middle band of the picture (the waist, in a full-body photo) by 15%."""
+    """Pinch the picture's middle band (the waist, in a full-body photo) smoothly inwards."""
     image = next(iter(images.values()))
     width, height = image.size
-    top, bottom = int(height * 0.45), int(height * 0.75)
-    if bottom - top < 2 or width < 8:
+    top, bottom = int(height * 0.40), int(height * 0.72)
+    if bottom - top < 4 or width < 16:
         return ImageOps.mirror(image)
-    band = image.crop((0, top, width, bottom))
-    narrow = band.resize((max(1, int(width * 0.85)), bottom - top))
-    edge = band.resize((1, bottom - top)).resize((width, bottom - top))
-    edge.paste(narrow, ((width - narrow.width) // 2, 0))
     result = image.copy()
-    result.paste(edge, (0, top))
+    step = max(1, (bottom - top) // 120)
+    for y in range(top, bottom, step):
+        depth = math.sin(math.pi * (y - top) / (bottom - top))  # 0 at the band's edges
+        row = image.crop((0, y, width, min(y + step, bottom)))
+        result.paste(_remap_row(row, 1 - 0.14 * depth), (0, y))
     return result
 
 
