@@ -135,7 +135,7 @@ def _run(values: dict[str, Any]) -> None:
             f'ailab sandbox needs {error.name}: pip install "ailab[cli,sandbox]"'
         ) from None
     fast = values["fast"]
-    key = values["api_key"] or DEFAULT_API_KEY
+    key = DEFAULT_API_KEY if values["api_key"] is None else values["api_key"]
     try:
         config = SandboxConfig(
             api_key=key,
@@ -174,6 +174,8 @@ def _run(values: dict[str, Any]) -> None:
 
     try:
         serve(config, host, values["port"], on_ready=ready, access_log=not quiet)
+    except KeyboardInterrupt:  # Ctrl-C is how a sandbox is meant to stop
+        click.echo("Stopped.", err=True)
     except OSError as error:
         raise CommandError(f"cannot listen on {host}:{values['port']}: {error.strerror}") from None
 

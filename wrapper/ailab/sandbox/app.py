@@ -25,7 +25,7 @@ from starlette.routing import Route
 
 from ..operations import API_KEY_HEADER, OPERATIONS, QUERY
 from ..specs import OperationSpec
-from .answers import Envelopes, Rejection
+from .answers import CODES, Envelopes, Rejection
 from .config import SandboxConfig
 from .effects import render
 from .faults import REFUSALS, Fault, FaultPlan, Target
@@ -60,10 +60,12 @@ class Sandbox:
         """``public_url`` is the address result links use (default: the request's own)."""
         self.config = config
         self.public_url = public_url
-        rng = random.Random(config.seed)  # noqa: S311 - fault draws, not secrets
+        # Separate streams, so that turning a fault rate on does not change the envelopes.
+        seed = config.seed
         self.store = TaskStore(config)
-        self.faults = FaultPlan(config.faults, rng)
-        self.envelopes = Envelopes(config.envelope, rng)
+        self.faults = FaultPlan(config.faults, random.Random(seed))  # noqa: S311 - not secrets
+        envelope_rng = random.Random(None if seed is None else seed + 1)  # noqa: S311
+        self.envelopes = Envelopes(config.envelope, envelope_rng)
         self.stats = Stats()
 
     def authorized(self, request: Request) -> bool:
@@ -82,19 +84,19 @@ class Sandbox:
         """401: the key is missing or wrong (the answer never repeats it)."""
         return self.refuse(Rejection.of("ERROR_APPLICATIONS_NOT_EXISTS", "invalid api key"))
 
-    async def injected(self, kind: Literal["submit", "query"]) -> tuple[JSONResponse | None, bool]:
-        """(a refusal to answer with, whether the task must fail), after any slow delay."""
+    async def injected(self, kind: Literal["submit", "query"]) -> JSONResponse | None:
+        """A refusal to answer with, if one was injected (after any slow delay)."""
         draw = self.faults.draw(kind)
         if draw.slow:
             await self.config.sleep(self.config.slow_seconds)
         if draw.refusal is None:
-            return None, draw.fail_task
+            return None
         refusal = REFUSALS[draw.refusal]
         headers = {"Retry-After": str(self.config.retry_after)} if refusal.retry_after else {}
         rejection = Rejection(
             refusal.status, refusal.code, refusal.code_message, refusal.message, headers
         )
-        return self.refuse(rejection), False
+        return self.refuse(rejection)
 
     def result_url(self, request: Request, token: str, media_type: str) -> str:
         """The absolute URL of one result file."""
@@ -110,14 +112,14 @@ def _submit_handler(sandbox: Sandbox, spec: OperationSpec) -> Handler:
         sandbox.stats.submits += 1
         if not sandbox.authorized(request):
             return sandbox.unauthorized()
-        refused, fails = await sandbox.injected("submit")
+        refused = await sandbox.injected("submit")
         if refused is not None:
             return refused
         try:
             checked = await _checked(request, spec, limit, field_count)
         except Rejection as rejection:
             return sandbox.refuse(rejection)
-        task = sandbox.store.add(spec.name, checked, fails=fails)
+        task = sandbox.store.add(spec.name, checked, fails=sandbox.faults.task_fails())
         sandbox.stats.accepted += 1
         return sandbox.envelopes.success({"task_id": task.task_id})
 
@@ -181,7 +183,7 @@ def _query_handler(sandbox: Sandbox) -> Handler:
         sandbox.stats.queries += 1
         if not sandbox.authorized(request):
             return sandbox.unauthorized()
-        refused, _ = await sandbox.injected("query")
+        refused = await sandbox.injected("query")
         if refused is not None:
             return refused
         task_id = request.query_params.get(QUERY.task_id_parameter, "")
@@ -225,6 +227,8 @@ def _faults_handler(sandbox: Sandbox) -> Handler:
             if target not in get_args(Target):
                 raise ValueError(f"target must be one of {', '.join(get_args(Target))}")
             sandbox.faults.queue(fault, target, order.get("count", 1))
+        except OverflowError as error:
+            return sandbox.refuse(Rejection.of("ERROR_INVALID_PARAMETER", str(error)))
         except (ValueError, KeyError, TypeError) as error:
             names = ", ".join(fault.value for fault in Fault)
             return sandbox.refuse(
@@ -277,12 +281,9 @@ def create_app(config: SandboxConfig | None = None, *, public_url: str | None = 
         if "Allow" in headers:  # Starlette adds HEAD to GET routes; the spec documents GET
             allowed = [method for method in headers["Allow"].split(", ") if method != "HEAD"]
             headers["Allow"] = ", ".join(allowed)
+        _, code_message = CODES["ERROR_INVALID_PARAMETER"]
         rejection = Rejection(
-            error.status_code,
-            "ERROR_INVALID_PARAMETER",
-            "Invalid request.",
-            str(error.detail),
-            headers,
+            error.status_code, "ERROR_INVALID_PARAMETER", code_message, str(error.detail), headers
         )
         return sandbox.refuse(rejection)
 

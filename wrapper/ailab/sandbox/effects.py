@@ -12,7 +12,7 @@ import io
 import math
 from collections.abc import Callable, Mapping
 
-from PIL import Image, ImageEnhance, ImageFilter, ImageOps
+from PIL import Image, ImageChops, ImageEnhance, ImageFilter, ImageOps
 
 Effect = Callable[[Mapping[str, Image.Image], Mapping[str, str]], Image.Image]
 
@@ -137,6 +137,9 @@ def render(operation: str, images: Mapping[str, bytes], fields: Mapping[str, str
             primary_format = primary_format or (opened.format or "")
             decoded[name] = ImageOps.exif_transpose(opened).convert("RGB")
     result = EFFECTS.get(operation, default_effect)(decoded, fields)
+    primary = next(iter(decoded.values()))
+    if result.size == primary.size and ImageChops.difference(result, primary).getbbox() is None:
+        result = default_effect({"image": result}, fields)  # e.g. a flat image: still differ
     buffer = io.BytesIO()
     if primary_format == "JPEG":
         result.save(buffer, "JPEG", quality=90)

@@ -63,6 +63,9 @@ REFUSALS: dict[Fault, Refusal] = {
 }
 """The answer of every fault that refuses the request outright."""
 
+MAX_PENDING = 100_000
+"""How many on-demand faults may wait at once."""
+
 _SERVER_ERRORS = (Fault.SERVER_ERROR, Fault.BAD_GATEWAY, Fault.UNAVAILABLE, Fault.GATEWAY_TIMEOUT)
 
 
@@ -97,12 +100,15 @@ class Draw:
     """The faults that apply to one request."""
 
     refusal: Fault | None = None
-    fail_task: bool = False
     slow: bool = False
 
 
 class FaultPlan:
-    """Decides each request's faults: queued on-demand faults first, then the rates."""
+    """Decides each request's faults: queued on-demand faults first, then the rates.
+
+    Refusals and delays are drawn when a request arrives; a task failure only once a submit
+    has passed every check, so a rejected submit never uses one up.
+    """
 
     def __init__(self, rates: FaultRates, rng: random.Random) -> None:
         """Draw rate-based faults from ``rng``."""
@@ -117,6 +123,8 @@ class FaultPlan:
             raise ValueError("task_failure applies to submits: target it at submit or any")
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise ValueError(f"count={count!r} must be a positive integer")
+        if self.pending + count > MAX_PENDING:
+            raise OverflowError(f"at most {MAX_PENDING} faults can wait at once")
         self._queue.extend([(fault, target)] * count)
 
     @property
@@ -125,18 +133,11 @@ class FaultPlan:
         return len(self._queue)
 
     def _take(self, kind: Literal["submit", "query"]) -> set[Fault]:
-        """Remove and return the queued faults this request gets: at most one of each sort."""
-        eligible = [
-            (index, fault)
-            for index, (fault, target) in enumerate(self._queue)
-            if target in ("any", kind) and (kind == "submit" or fault != Fault.TASK_FAILURE)
-        ]
+        """Remove and return this request's queued faults: at most one refusal, one ``slow``."""
         chosen: dict[str, int] = {}
-        for index, fault in eligible:
-            sort = "refusal" if fault in REFUSALS else fault.value
-            chosen.setdefault(sort, index)
-        if "refusal" in chosen:
-            chosen.pop(Fault.TASK_FAILURE.value, None)  # a refused submit creates no task
+        for index, (fault, target) in enumerate(self._queue):
+            if target in ("any", kind) and fault != Fault.TASK_FAILURE:
+                chosen.setdefault("refusal" if fault in REFUSALS else fault.value, index)
         taken = {self._queue[index][0] for index in chosen.values()}
         self._queue = deque(
             item for index, item in enumerate(self._queue) if index not in chosen.values()
@@ -144,7 +145,7 @@ class FaultPlan:
         return taken
 
     def draw(self, kind: Literal["submit", "query"]) -> Draw:
-        """The faults of one submit or query (counted in :attr:`injected`)."""
+        """The faults of one submit or query, before it is read (counted in :attr:`injected`)."""
         taken = self._take(kind)
         refusal = next((fault for fault in sorted(taken) if fault in REFUSALS), None)
         slow = Fault.SLOW in taken or self._rng.random() < self._rates.slow
@@ -152,15 +153,20 @@ class FaultPlan:
             refusal = Fault.RATE_LIMIT
         if refusal is None and self._rng.random() < self._rates.server_error:
             refusal = self._rng.choice(_SERVER_ERRORS)
-        fail_task = kind == "submit" and refusal is None
-        fail_task = fail_task and (
-            Fault.TASK_FAILURE in taken or self._rng.random() < self._rates.task_failure
-        )
-        for fault, happened in (
-            (refusal, refusal is not None),
-            (Fault.TASK_FAILURE, fail_task),
-            (Fault.SLOW, slow),
-        ):
-            if happened and fault is not None:
-                self.injected[fault.value] += 1
-        return Draw(refusal=refusal, fail_task=fail_task, slow=slow)
+        if refusal is not None:
+            self.injected[refusal.value] += 1
+        if slow:
+            self.injected[Fault.SLOW.value] += 1
+        return Draw(refusal=refusal, slow=slow)
+
+    def task_fails(self) -> bool:
+        """Whether a submit that passed every check gets a task that will fail."""
+        for index, (fault, _) in enumerate(self._queue):
+            if fault == Fault.TASK_FAILURE:
+                del self._queue[index]
+                break
+        else:
+            if not self._rng.random() < self._rates.task_failure:
+                return False
+        self.injected[Fault.TASK_FAILURE.value] += 1
+        return True

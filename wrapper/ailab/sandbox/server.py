@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import signal
 import socket
@@ -10,7 +11,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -20,6 +21,10 @@ from starlette.types import ASGIApp
 from .app import FAULTS_PATH, STATS_PATH, Sandbox, create_app
 from .config import DEFAULT_API_KEY, SandboxConfig
 from .faults import Fault, Target
+
+# uvicorn's own logging setup, with the access log on stderr too: stdout carries the address.
+_LOG_CONFIG = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+_LOG_CONFIG["handlers"]["access"]["stream"] = "ext://sys.stderr"
 
 READY_PREFIX = "ailab sandbox listening on "
 """The first line ``ailab sandbox`` prints: this, then its base URL."""
@@ -63,6 +68,7 @@ def serve(
         create_app(config, public_url=url),
         lifespan="off",
         log_level="info" if access_log else "warning",
+        log_config=_LOG_CONFIG,
         access_log=access_log,
         timeout_graceful_shutdown=2,
     )
@@ -78,8 +84,8 @@ class RunningSandbox:
     """A sandbox serving at ``url`` (with ``api_key``) while its ``with`` block runs."""
 
     url: str
-    api_key: str
-    sandbox: Sandbox | None = None
+    api_key: str = field(repr=False)
+    sandbox: Sandbox | None = field(default=None, repr=False)
     """The in-process state, for a sandbox run in a thread (None for a child process)."""
 
     def environ(self) -> dict[str, str]:

@@ -17,6 +17,8 @@ from enum import IntEnum
 from .config import SandboxConfig
 from .validation import CheckedSubmit
 
+_SWEEP_EVERY = 1024  # requests between scans that drop long-expired result files
+
 
 class State(IntEnum):
     """A task's ``task_status``; ``FAILED`` is answered as an error, never as a status."""
@@ -64,8 +66,10 @@ class TaskStore:
         self._config = config
         self._tasks: dict[str, Task] = {}
         self._files: dict[str, ResultFile] = {}
+        self._sweeps = 0
 
     def __len__(self) -> int:
+        self._forget_old()
         return len(self._tasks)
 
     def add(self, operation: str, submit: CheckedSubmit, *, fails: bool) -> Task:
@@ -112,12 +116,17 @@ class TaskStore:
         return found
 
     def _forget_old(self) -> None:
-        horizon = self._config.clock() - self._config.retention_seconds
-        # Tasks are kept in submission order, so the old ones are at the front.
+        now = self._config.clock()
+        horizon = now - self._config.retention_seconds
+        # Tasks are kept in submission order, so the old ones are at the front. Their result
+        # files stay until they expire: a link's life is result_ttl, whatever else happens.
         while self._tasks:
             task = next(iter(self._tasks.values()))
             if task.submitted > horizon:
-                return
+                break
             del self._tasks[task.task_id]
-            for token in task.tokens:
-                self._files.pop(token, None)
+        self._sweeps += 1
+        if self._sweeps % _SWEEP_EVERY == 0:
+            old = [t for t, found in self._files.items() if found.expires <= horizon]
+            for token in old:  # expired for longer than tasks are kept: forget the link too
+                del self._files[token]
