@@ -23,7 +23,8 @@ def section() -> str:
 def test_every_command_is_documented() -> None:
     text = section()
     commands = set(_build().commands)
-    assert commands == {name.replace("_", "-") for name in OPERATIONS} | {"wait", "batch", "sandbox"}
+    others = {"wait", "batch", "sandbox"}
+    assert commands == {name.replace("_", "-") for name in OPERATIONS} | others
     for command in commands:
         assert f"`{command}`" in text or f"ailab {command}" in text, command
 
