@@ -30,7 +30,7 @@ from .config import SandboxConfig
 from .effects import render
 from .faults import REFUSALS, Fault, FaultPlan, Target
 from .store import State, Task, TaskStore
-from .validation import body_limit, check_fields, read_submit
+from .validation import CheckedSubmit, body_limit, check_fields, read_submit
 
 RESULTS_PREFIX = "/sandbox/results/"
 FAULTS_PATH = "/sandbox/faults"
@@ -126,7 +126,9 @@ def _submit_handler(sandbox: Sandbox, spec: OperationSpec) -> Handler:
     return submit
 
 
-async def _checked(request: Request, spec: OperationSpec, limit: int, field_count: int) -> Any:
+async def _checked(
+    request: Request, spec: OperationSpec, limit: int, field_count: int
+) -> CheckedSubmit:
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith("multipart/form-data"):
         raise Rejection.of("ERROR_INVALID_PARAMETER", "the body must be multipart/form-data")

@@ -18,6 +18,8 @@ import httpx
 import uvicorn
 from starlette.types import ASGIApp
 
+from ..client import API_KEY_ENV, BASE_URL_ENV
+from ..operations import API_KEY_HEADER
 from .app import FAULTS_PATH, STATS_PATH, Sandbox, create_app
 from .config import DEFAULT_API_KEY, SandboxConfig
 from .faults import Fault, Target
@@ -52,6 +54,18 @@ def _url(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+def _server(app: ASGIApp, *, access_log: bool) -> uvicorn.Server:
+    settings = uvicorn.Config(
+        app,
+        lifespan="off",
+        log_level="info" if access_log else "warning",
+        log_config=_LOG_CONFIG,
+        access_log=access_log,
+        timeout_graceful_shutdown=2,
+    )
+    return uvicorn.Server(settings)
+
+
 def serve(
     config: SandboxConfig,
     host: str = "127.0.0.1",
@@ -66,15 +80,7 @@ def serve(
     """
     sock = _bind(host, port)
     url = _url(sock)
-    settings = uvicorn.Config(
-        create_app(config, public_url=url),
-        lifespan="off",
-        log_level="info" if access_log else "warning",
-        log_config=_LOG_CONFIG,
-        access_log=access_log,
-        timeout_graceful_shutdown=2,
-    )
-    server = uvicorn.Server(settings)
+    server = _server(create_app(config, public_url=url), access_log=access_log)
     if on_ready is not None:
         on_ready(url)
     with sock:
@@ -92,20 +98,20 @@ class RunningSandbox:
 
     def environ(self) -> dict[str, str]:
         """``AILAB_BASE_URL`` and ``AILAB_API_KEY`` pointing a client at this sandbox."""
-        return {"AILAB_BASE_URL": self.url, "AILAB_API_KEY": self.api_key}
+        return {BASE_URL_ENV: self.url, API_KEY_ENV: self.api_key}
 
     def inject(self, fault: Fault | str, target: Target = "any", count: int = 1) -> None:
         """Queue ``fault`` for the next ``count`` matching requests (``POST /sandbox/faults``)."""
         answer = httpx.post(
             self.url + FAULTS_PATH,
             json={"fault": str(fault), "target": target, "count": count},
-            headers={"ailabapi-api-key": self.api_key},
+            headers={API_KEY_HEADER: self.api_key},
         )
         answer.raise_for_status()
 
     def stats(self) -> dict[str, Any]:
         """The sandbox's counters (``GET /sandbox/stats``)."""
-        answer = httpx.get(self.url + STATS_PATH, headers={"ailabapi-api-key": self.api_key})
+        answer = httpx.get(self.url + STATS_PATH, headers={API_KEY_HEADER: self.api_key})
         answer.raise_for_status()
         stats: dict[str, Any] = answer.json()
         return stats
@@ -115,10 +121,7 @@ class RunningSandbox:
 def serving(app: ASGIApp, host: str = "127.0.0.1") -> Iterator[str]:
     """Serve any ASGI ``app`` from a thread on a free port; yield its base URL; stop on exit."""
     sock = _bind(host, 0)
-    settings = uvicorn.Config(
-        app, lifespan="off", log_level="warning", access_log=False, timeout_graceful_shutdown=2
-    )
-    server = uvicorn.Server(settings)
+    server = _server(app, access_log=False)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="ailab-server", daemon=True
     )
