@@ -84,6 +84,12 @@ class Sandbox:
         """401: the key is missing or wrong (the answer never repeats it)."""
         return self.refuse(Rejection.of("ERROR_APPLICATIONS_NOT_EXISTS", "invalid api key"))
 
+    async def admit(self, request: Request, kind: Literal["submit", "query"]) -> Response | None:
+        """The answer refusing an API request (wrong key, injected fault), or None to go on."""
+        if not self.authorized(request):
+            return self.unauthorized()
+        return await self.injected(kind)
+
     async def injected(self, kind: Literal["submit", "query"]) -> JSONResponse | None:
         """A refusal to answer with, if one was injected (after any slow delay)."""
         draw = self.faults.draw(kind)
@@ -110,9 +116,7 @@ def _submit_handler(sandbox: Sandbox, spec: OperationSpec) -> Handler:
 
     async def submit(request: Request) -> Response:
         sandbox.stats.submits += 1
-        if not sandbox.authorized(request):
-            return sandbox.unauthorized()
-        refused = await sandbox.injected("submit")
+        refused = await sandbox.admit(request, "submit")
         if refused is not None:
             return refused
         try:
@@ -183,9 +187,7 @@ async def _task_answer(sandbox: Sandbox, request: Request, task: Task) -> Respon
 def _query_handler(sandbox: Sandbox) -> Handler:
     async def query(request: Request) -> Response:
         sandbox.stats.queries += 1
-        if not sandbox.authorized(request):
-            return sandbox.unauthorized()
-        refused = await sandbox.injected("query")
+        refused = await sandbox.admit(request, "query")
         if refused is not None:
             return refused
         task_id = request.query_params.get(QUERY.task_id_parameter, "")
